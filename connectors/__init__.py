@@ -1,0 +1,1 @@
+"""Connectors to the outside world (social platforms, e-mail); each speaks one real protocol."""

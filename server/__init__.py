@@ -1,0 +1,1 @@
+"""Alur: SOP AP procedures of Indonesian agencies, run as BPMN processes."""

@@ -1,0 +1,67 @@
+"""The Flask application factory: wires settings, services and blueprints together."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from .config import REPO_ROOT, Settings
+from .services import accounts
+from .services.context import Alur
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+LOCALES = ("id", "en")
+
+
+def pick_locale() -> str:
+    from flask_login import current_user
+
+    chosen = request.cookies.get("alur_lang")
+    if chosen in LOCALES:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
+        return current_user.locale
+    return "id"
+
+
+def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Flask:
+    settings = settings or (alur.settings if alur else Settings.from_env())
+    alur = alur or Alur.create(settings)
+    app = Flask(__name__, static_folder=str(REPO_ROOT / "static"), static_url_path="/static",
+                instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        MAX_CONTENT_LENGTH=max(alur.files.max_bytes_by_kind.values()) + 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
+        BABEL_TRANSLATION_DIRECTORIES=str(REPO_ROOT / "server" / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions["alur"] = alur
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=pick_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return accounts.actor_by_id(alur, int(user_id)) if user_id.isdigit() else None
+
+    from .api import api
+    from .web import web
+
+    csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
+    app.register_blueprint(api)
+    app.register_blueprint(web)
+    return app

@@ -1,0 +1,164 @@
+"""The `alur` command: every operation of the server, from one Flask CLI group."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from .errors import AlurError
+
+
+def _create_app():
+    from .app import create_app
+
+    return create_app()
+
+
+def _alur():
+    return current_app.extensions["alur"]
+
+
+def _or_fail(action):
+    """Runs a service call; a refusal is printed in both languages and exits with status 1."""
+    try:
+        return action()
+    except AlurError as exc:
+        click.echo(f"{exc.message_id} / {exc.message_en}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """Alur: SOP AP procedures run as BPMN processes."""
+
+
+@main.group()
+def db():
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head")
+def db_upgrade(revision: str):
+    """Create or migrate the database to the latest schema."""
+    from .migrate import upgrade
+
+    upgrade(_alur().settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", help="agency slug (default: the diagram's alur.agency property)")
+def deploy(files, agency):
+    """Deploy BPMN files as new process versions."""
+    from .services import deployment
+
+    failed = False
+    for path in files:
+        try:
+            for r in deployment.deploy(_alur(), path.read_bytes(), path.name, agency_slug=agency):
+                state = "deployed" if r["created"] else "unchanged"
+                click.echo(f"{r['agency']}/{r['key']} v{r['version']}: {state}")
+        except AlurError as exc:
+            failed = True
+            click.echo(f"{path.name}: {exc.message_id} / {exc.message_en}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+def demo():
+    """Load the demo agencies, users, diagrams and instances (idempotent)."""
+    from .services import demo as demo_data
+
+    report = demo_data.load(_alur())
+    click.echo(demo_data.describe(report))
+
+
+@main.group()
+def users():
+    """Users and their roles."""
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def users_list(as_json: bool):
+    from .services import accounts
+
+    rows = accounts.list_users(_alur())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for u in rows:
+        roles = "; ".join(f"{a}: {', '.join(r)}" for a, r in u["roles"].items())
+        click.echo(f"{u['username']:<28} {roles}")
+
+
+@main.group()
+def calendar():
+    """An agency's working-day calendar (national holidays and cuti bersama come built in)."""
+
+
+@calendar.command("day")
+@click.option("--agency", required=True)
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("kind", type=click.Choice(["off", "work", "normal"]))
+@click.option("--note", default="")
+def calendar_day(agency, day, kind, note):
+    """Mark DAY as an extra day off, an extra working day, or back to normal."""
+    from .services import calendars
+
+    _or_fail(lambda: calendars.set_day(_alur(), agency, day.date(), kind, note))
+    click.echo(f"{agency} {day:%Y-%m-%d}: {kind}")
+
+
+@calendar.command("week")
+@click.option("--agency", required=True)
+@click.option("--days", default="0,1,2,3,4", show_default=True, help="working weekdays, Monday = 0")
+@click.option("--opens", default="07:30", show_default=True)
+@click.option("--closes", default="16:00", show_default=True)
+def calendar_week(agency, days, opens, closes):
+    """Set the agency's working week and office hours."""
+    from .services import calendars
+
+    _or_fail(lambda: calendars.set_week(_alur(), agency, [int(d) for d in days.split(",") if d.strip()],
+                                        opens, closes))
+    click.echo(f"{agency}: days {days}, {opens}-{closes}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)))
+@click.option("--no-scheduler", is_flag=True, help="do not fire timers here (a separate `alur worker` does)")
+def serve(host: str, port: int, no_scheduler: bool):
+    """Serve Alur in one process: web, API and the timer scheduler (production: gunicorn + alur worker)."""
+    from werkzeug.serving import run_simple
+
+    from .services.scheduler import BackgroundScheduler
+
+    if not no_scheduler:
+        BackgroundScheduler(_alur()).start()
+    click.echo(f"Alur: http://{host}:{port}/")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="one round, then exit")
+@click.option("--interval", type=float, default=1.0, show_default=True, help="seconds between rounds")
+def worker(once: bool, interval: float):
+    """Fire due timers, escalate overdue tasks and send e-mail, in a loop."""
+    import time
+
+    from .services.scheduler import run_once
+
+    while True:
+        done = run_once(_alur())
+        if once:
+            click.echo(json.dumps(done))
+            return
+        time.sleep(interval)

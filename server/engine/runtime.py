@@ -1,0 +1,214 @@
+"""A running workflow: start it, see its ready user tasks, complete one, persist it.
+
+Every call that moves the engine ends with `_settle`, which runs engine steps, cuts finished
+history (see pruning) and refuses to believe a "complete" that is not.
+"""
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent, StartEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import pruning, state
+from .expressions import current_data
+from .engine_time import engine_time
+
+
+class EngineFault(Exception):
+    """The instance cannot go on; carries a message for the supervisor in both languages."""
+
+    def __init__(self, message_id: str, message_en: str):
+        super().__init__(message_en)
+        self.message_id = message_id
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    element_id: str
+    name: str
+    lane: str | None
+    properties: dict
+    data: dict
+
+
+_deadlines: ContextVar = ContextVar("alur_deadlines", default=None)
+NEVER = "9999-12-31T00:00:00+00:00"  # a timer with no due time (its reference date is missing)
+
+
+def tenggat(element_id: str) -> str:
+    """Diagram function: the due time of a task, as ISO 8601, from its SOP Waktu.
+
+    The host (Alur's services) knows the agency calendar and the instance; it hands a resolver
+    to each engine call, and timer expressions such as `tenggat("s05_...")` ask it here.
+    """
+    resolver = _deadlines.get()
+    due = resolver(str(element_id), current_data()) if resolver else None
+    return due.isoformat() if due else NEVER
+
+
+ENGINE_FUNCTIONS = {"tenggat": tenggat}
+
+
+def _boundary_host(task) -> str | None:
+    siblings = task.parent.children if task.parent else []
+    return next((t.task_spec.bpmn_id for t in siblings if t.task_spec.manual), None)
+
+
+class Run:
+    """One workflow in memory, between reading its state and writing it back."""
+
+    def __init__(self, workflow: BpmnWorkflow, clock, deadlines=None):
+        self.workflow = workflow
+        self.clock = clock
+        self.deadlines = deadlines
+        self.escalated: list[str] = []  # tasks whose due-time boundary timer fired in this run
+        self._fired_before = self._fired_boundaries()
+
+    # --- reading -------------------------------------------------------------------------
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        out = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+            out.append(ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                 spec.lane, dict(props), task.data))
+        return out
+
+    @property
+    def completed(self) -> bool:
+        return self.workflow.is_completed()
+
+    @property
+    def data(self) -> dict:
+        if self.workflow.is_completed():
+            return dict(self.workflow.data)
+        ready = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        return dict(ready[0].data) if ready else dict(self.workflow.data)
+
+    def end_event(self) -> str | None:
+        """The id of the end event the instance finished at, if it did."""
+        ends = [t for t in self.workflow.tasks.values()
+                if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)]
+        if not ends:
+            return None
+        return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id
+
+    def next_timer_due(self) -> datetime | None:
+        """When the earliest waiting timer falls due (kept in an indexed column for the scheduler)."""
+        due = []
+        for event in self.workflow.waiting_events():
+            value = event.value
+            if "Time" not in str(event.event_type) or not isinstance(value, str):  # TimeDate, *Timer*
+                continue
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            due.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        return min(due) if due else None
+
+    def dump(self) -> str:
+        return state.dump_state(self.workflow)
+
+    # --- moving --------------------------------------------------------------------------
+    def complete(self, task_id: str, data: dict) -> None:
+        task = self.workflow.get_task_from_id(UUID(task_id))
+        if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
+            raise EngineFault("Tugas ini tidak sedang menunggu.", "This task is not waiting.")
+        task.data.update(data)
+        self._guarded(task.run)
+        self._settle()
+
+    def start(self) -> None:
+        self._settle()
+
+    def fire_start_timers(self) -> None:
+        """Fires a waiting timer start event now: Alur's scheduler decided its time has come
+        (by the SOP's recurrence on the agency's calendar), so the engine need not wait for it."""
+        past = (self.clock.now() - timedelta(seconds=1)).isoformat()
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            if not isinstance(task.task_spec, StartEvent):
+                continue
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):  # a cycle: {"cycles", "next", "duration"}
+                value["next"] = past
+            elif value is not None:
+                task.internal_data["event_value"] = past
+        self.refresh_timers()
+
+    def refresh_timers(self) -> None:
+        self._guarded(self.workflow.refresh_timers)
+        self._settle()
+
+    def _fired_boundaries(self) -> set:
+        return {t.id for t in self.workflow.tasks.values()
+                if isinstance(t.task_spec, BoundaryEvent) and t.has_state(TaskState.COMPLETED)}
+
+    def _settle(self) -> None:
+        self._guarded(self.workflow.do_engine_steps)
+        fired = self._fired_boundaries() - self._fired_before
+        self.escalated += [h for h in (_boundary_host(self.workflow.tasks[i]) for i in fired) if h]
+        self._fired_before |= fired
+        pruning.prune(self.workflow)
+        self._fired_before &= set(self.workflow.tasks)
+        if self.workflow.is_completed() and pruning.unfinished_tasks(self.workflow):
+            raise EngineFault(
+                "Mesin proses melaporkan selesai padahal masih ada tugas menunggu; instans dihentikan.",
+                "The engine reported completion while a task still waits; the instance was stopped.",
+            )
+
+    def _guarded(self, action) -> None:
+        token = _deadlines.set(self.deadlines)
+        try:
+            with engine_time(self.clock):
+                action()
+        except RecursionError as exc:
+            raise EngineFault(
+                "Riwayat instans terlalu dalam untuk mesin proses; instans dihentikan.",
+                "The instance's history is too deep for the engine; the instance was stopped.",
+            ) from exc
+        except SpiffWorkflowException as exc:
+            where = getattr(getattr(exc, "task_spec", None), "bpmn_id", None) or ""
+            detail = str(exc).splitlines()[0][:300]
+            raise EngineFault(
+                f"Kesalahan pada diagram {where}: {detail}".strip(),
+                f"Diagram error {where}: {detail}".strip(),
+            ) from exc
+        finally:
+            _deadlines.reset(token)
+
+
+class ProcessEngine:
+    """Starts and resumes runs; the only door from Alur into SpiffWorkflow."""
+
+    def __init__(self, clock, functions: dict | None = None, spec_cache_size: int = 512):
+        from .expressions import make_script_engine
+        from .specs import SpecCache
+
+        self.clock = clock
+        self.script_engine = make_script_engine({**ENGINE_FUNCTIONS, **(functions or {})})
+        self.specs = SpecCache(spec_cache_size)
+
+    def start(self, version_key, process_id: str, load_xml, data: dict | None = None, deadlines=None) -> Run:
+        spec, subprocess_specs = self.specs.get(version_key, process_id, load_xml)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        if data:
+            workflow.task_tree.data.update(data)
+            for task in workflow.get_tasks():
+                task.data.update(data)
+        run = Run(workflow, self.clock, deadlines)
+        run.start()
+        return run
+
+    def resume(self, version_key, process_id: str, load_xml, engine_state: str, deadlines=None) -> Run:
+        spec, subprocess_specs = self.specs.get(version_key, process_id, load_xml)
+        return Run(state.load_state(engine_state, spec, subprocess_specs, self.script_engine), self.clock,
+                   deadlines)

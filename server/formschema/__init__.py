@@ -1,0 +1,20 @@
+"""Forms: loading their JSON Schemas and checking what users submit against them.
+
+Pure domain code (no Flask, database or engine), shared by the services, the CLI and benchmarks.
+"""
+from server.formschema.catalog import FormCatalog, FormNotFound, FormRejected
+from server.formschema.validation import (
+    FORM_FIELD,
+    FORMAT_CHECKER,
+    Decision,
+    decision_field,
+    file_fields,
+    make_validator,
+    title_field_value,
+    validate_submission,
+)
+
+__all__ = [
+    "FORM_FIELD", "FORMAT_CHECKER", "Decision", "FormCatalog", "FormNotFound", "FormRejected",
+    "decision_field", "file_fields", "make_validator", "title_field_value", "validate_submission",
+]

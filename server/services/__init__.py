@@ -1,0 +1,1 @@
+"""Business operations. Flask-free: the web, the API, the CLI and the benchmarks call these."""

@@ -1,0 +1,66 @@
+"""What the services need to know about a deployed version, cached: versions never change."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..models import Agency, LaneRole, ProcessModel, ProcessVersion
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    key: str
+    name: str
+    version: int
+    agency_id: int
+    agency_slug: str
+    catalog: dict
+    lane_roles: dict  # lane name -> role id
+
+    @property
+    def process_id(self) -> str:
+        return self.catalog["process_id"]
+
+    def step(self, element_id: str) -> dict:
+        return self.catalog["steps"].get(element_id, {})
+
+    def manual_start(self) -> dict | None:
+        """The start event a person starts the process with (not a timer)."""
+        return next((s for s in self.catalog["starts"] if not s["timer"]), None)
+
+
+_CACHE: dict[int, VersionInfo] = {}
+
+
+def version_info(db, version_id: int) -> VersionInfo:
+    """`db`: the caller's Session or Connection."""
+    info = _CACHE.get(version_id)
+    if info is None:
+        row = db.execute(
+            select(ProcessVersion.version, ProcessVersion.catalog, ProcessModel.key, ProcessModel.name,
+                   ProcessModel.agency_id, Agency.slug)
+            .join(ProcessModel, ProcessModel.id == ProcessVersion.process_model_id)
+            .join(Agency, Agency.id == ProcessModel.agency_id)
+            .where(ProcessVersion.id == version_id)).one()
+        lanes = dict(db.execute(select(LaneRole.lane, LaneRole.role_id)
+                                .where(LaneRole.version_id == version_id)).all())
+        info = VersionInfo(version_id, row.key, row.name, row.version, row.agency_id, row.slug, row.catalog, lanes)
+        _CACHE[version_id] = info
+    return info
+
+
+def forget(version_id: int | None = None) -> None:
+    """Drops cached versions (a test database that is emptied reuses ids)."""
+    if version_id is None:
+        _CACHE.clear()
+    else:
+        _CACHE.pop(version_id, None)
+
+
+def xml_loader(db, version_id: int):
+    """Fetches the stored XML in the caller's transaction; the engine calls it only on a cache miss."""
+    def load() -> str:
+        return db.execute(select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)).scalar()
+    return load

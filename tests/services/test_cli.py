@@ -1,0 +1,49 @@
+"""The `alur` command: demo data and the user list."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from server.app import create_app
+from server.cli import main
+from server.services.demo import USERS
+
+
+def _invoke(alur, *args):
+    app = create_app(alur=alur)
+    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
+
+
+def test_demo_loads_everything_and_users_list_reports_it(alur):
+    result = _invoke(alur, "demo")
+    assert result.exit_code == 0, result.output
+    assert "Password: kata-sandi-uji" in result.output
+    assert result.output.count("Deployed ") == 8
+    assert "completed" in result.output and "running" in result.output
+    again = _invoke(alur, "demo")  # idempotent: nothing deployed or created twice
+    assert again.exit_code == 0 and "Deployed " not in again.output and "Instance " not in again.output
+
+    listed = json.loads(_invoke(alur, "users", "list", "--json").output)
+    by_name = {u["username"]: u for u in listed}
+    assert len(by_name) == len(USERS)
+    for agency, username, lane in USERS:
+        assert by_name[username]["agencies"] == [agency]
+        assert by_name[username]["roles"] == {agency: [lane]}
+
+
+def test_calendar_commands_change_due_dates(seeded):
+    from datetime import date
+
+    from server.services.calendars import calendar_for
+
+    assert _invoke(seeded, "calendar", "day", "--agency", "bsip", "2026-12-07", "off", "--note", "Rapat kerja").exit_code == 0
+    assert _invoke(seeded, "calendar", "week", "--agency", "bsip", "--days", "0,1,2,3,4,5").exit_code == 0
+    with seeded.db.transaction() as s:
+        from sqlalchemy import select
+        from server.models import Agency
+        cal = calendar_for(s, s.scalar(select(Agency.id).where(Agency.slug == "bsip")))
+    assert not cal.is_working_day(date(2026, 12, 7)) and cal.is_working_day(date(2026, 12, 5))
+    bad = _invoke(seeded, "calendar", "week", "--agency", "bsip", "--opens", "17:00", "--closes", "08:00")
+    assert bad.exit_code == 1 and "jam kerja tidak sah" in bad.output

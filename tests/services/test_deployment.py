@@ -1,0 +1,110 @@
+"""Deploying diagrams: versions, lanes as roles, and hostile or broken files refused clearly."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from server.errors import DiagramRejected
+from server.models import LaneRole, ProcessVersion, Role
+from server.services import deployment
+
+BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+
+
+def _diagram(condition: str = 'keputusan == "Ya"', start_id: str = "mulai", extra: str = "") -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions {BPMN_NS} id="d" targetNamespace="http://alur.test">{extra}
+  <bpmn:process id="uji" name="Uji" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l1" name="Admin Medsos">
+      <bpmn:flowNodeRef>{start_id}</bpmn:flowNodeRef><bpmn:flowNodeRef>s01</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>g01</bpmn:flowNodeRef><bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="{start_id}"/>
+    <bpmn:userTask id="s01" name="Periksa"/>
+    <bpmn:exclusiveGateway id="g01"/>
+    <bpmn:endEvent id="selesai"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="{start_id}" targetRef="s01"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="s01" targetRef="g01"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="g01" targetRef="selesai">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4" sourceRef="g01" targetRef="s01">
+      <bpmn:conditionExpression>keputusan != "Ya"</bpmn:conditionExpression></bpmn:sequenceFlow>
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+
+def _versions(alur) -> int:
+    with alur.db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(ProcessVersion))
+
+
+def test_a_diagram_deploys_once_per_change_with_lane_roles(seeded):
+    before = _versions(seeded)
+    first = deployment.deploy(seeded, _diagram(), "uji.bpmn", agency_slug="dki-ksd")
+    again = deployment.deploy(seeded, _diagram(), "uji.bpmn", agency_slug="dki-ksd")
+    changed = deployment.deploy(seeded, _diagram('keputusan == "Ya" or False'), "uji.bpmn", agency_slug="dki-ksd")
+    assert [r["version"] for r in first + again + changed] == [1, 1, 2]
+    assert [r["created"] for r in first + again + changed] == [True, False, True]
+    assert _versions(seeded) == before + 2
+    with seeded.db.transaction() as s:
+        lanes = s.execute(select(LaneRole.lane, Role.name).join(Role, Role.id == LaneRole.role_id)
+                          .where(LaneRole.version_id == changed[0]["version_id"])).all()
+        active = s.scalars(select(ProcessVersion.version).where(ProcessVersion.active.is_(True),
+                                                                ProcessVersion.filename == "uji.bpmn")).all()
+    assert lanes == [("Admin Medsos", "Admin Medsos")]
+    assert active == [2]
+
+
+LAUGHS = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+XXE = '<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("data,words", [
+    (_diagram().replace(b"<bpmn:definitions", LAUGHS.encode() + b"<bpmn:definitions"), "DOCTYPE"),
+    (_diagram().replace(b"<bpmn:definitions", XXE.encode() + b"<bpmn:definitions"), "DOCTYPE"),
+    (_diagram(start_id="Start"), "Start"),
+    (_diagram(condition="().__class__.__mro__[1].__subclasses__()"), "f3"),
+    (_diagram(condition="__import__('os').system('id')"), "f3"),
+    (_diagram().replace(b'isExecutable="true"', b'isExecutable="false"'), "executable"),
+    (b"bukan xml", "XML"),
+])
+def test_hostile_or_broken_diagrams_are_refused_with_a_clear_message(seeded, data, words):
+    before = _versions(seeded)
+    with pytest.raises(DiagramRejected) as caught:
+        deployment.deploy(seeded, data, "jahat.bpmn", agency_slug="dki-ksd")
+    exc = caught.value
+    assert exc.message_id.startswith("Diagram") or "diagram" in exc.message_id.lower()
+    assert words.lower() in (exc.message_id + exc.message_en + str(exc.detail)).lower()
+    assert _versions(seeded) == before
+
+
+def test_a_diagram_pointing_at_a_missing_form_is_refused(seeded):
+    data = _diagram().replace(b'<bpmn:userTask id="s01" name="Periksa"/>', b"""<bpmn:userTask id="s01" name="Periksa">
+      <bpmn:extensionElements><spiffworkflow:properties xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core">
+        <spiffworkflow:property name="formJsonSchemaFilename" value="tidak/ada.schema.json"/>
+      </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>""")
+    with pytest.raises(DiagramRejected) as caught:
+        deployment.deploy(seeded, data, "uji.bpmn", agency_slug="dki-ksd")
+    assert "tidak/ada.schema.json" in caught.value.message_id
+
+
+def test_the_cli_deploys_and_reports_refusals(seeded, tmp_path, monkeypatch):
+    from server.app import create_app
+    from server.cli import main
+
+    good, bad = tmp_path / "uji.bpmn", tmp_path / "jahat.bpmn"
+    good.write_bytes(_diagram())
+    bad.write_bytes(_diagram(start_id="End"))
+    app = create_app(alur=seeded)
+    runner = CliRunner()
+    result = runner.invoke(main, ["deploy", "--agency", "dki-ksd", str(good)], obj=_script_info(app))
+    assert result.exit_code == 0 and "dki-ksd/uji v1: deployed" in result.output
+    result = runner.invoke(main, ["deploy", "--agency", "dki-ksd", str(bad)], obj=_script_info(app))
+    assert result.exit_code == 1 and "End" in result.output
+
+
+def _script_info(app):
+    from flask.cli import ScriptInfo
+
+    return ScriptInfo(create_app=lambda: app)

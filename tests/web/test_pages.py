@@ -1,0 +1,158 @@
+"""The browser pages without a browser: every page renders, the core flow works without JS."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from server.files import samples
+
+from ..conftest import DEMO_PASSWORD
+
+
+class Browser:
+    """A test client that signs in through the login form and sends CSRF tokens like a browser."""
+
+    def __init__(self, app, username):
+        self.client = app.test_client()
+        page = self.client.get("/login")
+        r = self.client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                             "csrf_token": self.token(page)})
+        assert r.status_code == 302, r.get_data(as_text=True)
+
+    @staticmethod
+    def token(response) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def submit(self, page_path, data: dict, files: dict | None = None):
+        page = self.client.get(page_path)
+        assert page.status_code == 200, page.status_code
+        body = dict(data, csrf_token=self.token(page))
+        for name, items in (files or {}).items():
+            body[name] = [(io.BytesIO(content), filename) for content, filename in items]
+        return self.client.post(page_path, data=body, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def browser(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return lambda username: Browser(app, username)
+
+
+def test_signed_out_pages_redirect_to_login(client):
+    for path in ("/", "/mulai", "/tugas/1", "/instans/1"):
+        r = client.get(path)
+        assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_login_page_and_wrong_password(client):
+    page = client.get("/login")
+    assert page.status_code == 200 and 'id="username"' in page.get_data(as_text=True)
+    r = client.post("/login", data={"username": "dki.admin", "password": "salah",
+                                    "csrf_token": Browser.token(page)})
+    assert r.status_code == 401 and "Nama pengguna atau kata sandi salah." in r.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_dki_flow_without_javascript(browser):
+    admin = browser("dki.admin")
+    listing = admin.get("/mulai").get_data(as_text=True)
+    assert 'data-key="dki_ksd_pengelolaan_media_sosial"' in listing
+    r = admin.submit("/mulai/dki_ksd_pengelolaan_media_sosial",
+                     {"judul": "Ucapan Hari Guru", "jenis_konten": "Infografis ucapan", "tanggal_kegiatan": "2026-11-25"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    task_path = r.headers["Location"]
+    assert task_path.startswith("/tugas/")
+    page = admin.get(task_path).get_data(as_text=True)
+    assert 'id="sop-step"' in page and "Menyerahkan konsep dokumentasi" in page
+
+    caption = "x" * 201
+    r = admin.submit(task_path, {"narasi": "Narasi.", "caption": caption,
+                                 "tautan_foto_video": "https://drive.contoh.go.id/a"},
+                     files={"dokumentasi__upload": [(samples.png(), "foto.png")]})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert 'id="error-caption"' in html and "Paling banyak 200 karakter (sekarang 201)." in html
+    assert caption in html  # what was typed is kept
+    assert "foto.png" in html  # and so is the upload
+    kept = re.findall(r'name="dokumentasi" value="([0-9a-f-]{36})"', html)
+    assert len(kept) == 1
+
+    page = admin.client.get(task_path)
+    r = admin.client.post(task_path, data={"csrf_token": Browser.token(page), "narasi": "Narasi.",
+                                           "caption": "Selamat Hari Guru", "dokumentasi": kept[0],
+                                           "tautan_foto_video": "https://drive.contoh.go.id/a"},
+                          content_type="multipart/form-data")
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    inbox = admin.get("/").get_data(as_text=True)
+    assert "Kotak tugas" in inbox
+
+    tim = browser("dki.tim")
+    inbox = tim.get("/?tab=tim").get_data(as_text=True)
+    assert 'data-element-id="s02_tanggapi_dan_koreksi"' in inbox
+    task_id = re.search(r'data-task-id="(\d+)" data-element-id="s02_tanggapi_dan_koreksi"', inbox).group(1)
+    r = tim.submit(f"/tugas/{task_id}", {"keputusan": "Tolak"})
+    assert r.status_code == 422 and 'id="error-alasan"' in r.get_data(as_text=True)
+    r = tim.submit(f"/tugas/{task_id}", {"keputusan": "Tolak", "alasan": "Foto kurang jelas."})
+    assert r.status_code == 302
+
+    # Back at row 1, the revision starts from what was sent before, and shows why it came back.
+    inbox = admin.get("/?tab=tim").get_data(as_text=True)
+    again = re.search(r'data-task-id="(\d+)" data-element-id="s01_serahkan_konsep_dokumentasi"', inbox).group(1)
+    page = admin.get(f"/tugas/{again}").get_data(as_text=True)
+    assert "Selamat Hari Guru" in page and kept[0] in page
+    assert "Foto kurang jelas." in page and "Tolak" in page
+    instance_path = re.search(r'href="(/instans/\d+)"', page).group(1)
+    instance = admin.get(instance_path).get_data(as_text=True)
+    assert 'id="instance-status"' in instance and "Berjalan" in instance
+
+    assert browser("dki.karo").get(task_path).status_code == 403
+    assert browser("kemenpora.karo").get(task_path).status_code == 403
+
+
+def test_language_switch(browser):
+    user = browser("bsip.staf")
+    page = user.get("/")
+    assert "Kotak tugas" in page.get_data(as_text=True)
+    r = user.client.post("/bahasa", data={"lang": "en", "csrf_token": Browser.token(page)})
+    assert r.status_code == 302
+    assert "Task inbox" in user.get("/").get_data(as_text=True)
+
+
+def test_photos_get_small_previews_and_only_the_agency_sees_them(browser, login):
+    from server.files import samples as s
+
+    api = login("dki.admin")
+    photo = api.upload(s.png(width=1200, height=800), "besar.png")
+    admin = browser("dki.admin")
+    r = admin.get(f"/berkas/{photo}/kecil")
+    assert r.status_code == 200 and r.mimetype == "image/jpeg"
+    from PIL import Image
+    with Image.open(io.BytesIO(r.data)) as image:
+        assert max(image.size) == 320
+    assert admin.get(f"/berkas/{photo}").data.startswith(b"\x89PNG")
+    assert browser("kemenpora.karo").get(f"/berkas/{photo}/kecil").status_code == 403
+    pdf = api.upload(s.pdf(), "surat.pdf")
+    assert admin.get(f"/berkas/{pdf}/kecil").status_code == 302
+
+
+def test_notifications_show_in_the_header_and_on_their_page(browser, seeded):
+    from sqlalchemy import select
+
+    from server.models import Agency, User
+    from server.services import notifications
+
+    user = browser("ponjong.admin")
+    with seeded.db.transaction() as s:
+        uid = s.scalar(select(User.id).where(User.username == "ponjong.admin"))
+        agency = s.scalar(select(Agency.id).where(Agency.slug == "ponjong"))
+        notifications.notify(s, seeded.clock.now(), [uid], agency_id=agency, kind="overdue",
+                             message_id="Terlambat: langkah 5", message_en="Overdue: step 5")
+    page = user.get("/").get_data(as_text=True)
+    assert 'id="notices-link"' in page and 'class="badge">1<' in page
+    assert "Terlambat: langkah 5" in user.get("/pemberitahuan").get_data(as_text=True)
+    assert 'class="badge"' not in user.get("/").get_data(as_text=True)  # seen
