@@ -152,13 +152,14 @@ def serve(host: str, port: int, no_scheduler: bool):
 @click.option("--interval", type=float, default=1.0, show_default=True, help="seconds between rounds")
 def worker(once: bool, interval: float):
     """Fire due timers, escalate overdue tasks and send e-mail, in a loop."""
-    import time
+    import threading
 
-    from .services.scheduler import run_once
+    from .services.scheduler import run_forever, run_once
 
-    while True:
-        done = run_once(_alur())
-        if once:
-            click.echo(json.dumps(done))
-            return
-        time.sleep(interval)
+    if once:
+        click.echo(json.dumps(run_once(_alur())))
+        return
+    try:
+        run_forever(_alur(), interval, threading.Event())
+    except KeyboardInterrupt:
+        pass

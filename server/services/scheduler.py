@@ -20,10 +20,13 @@ from .escalation import escalate
 
 log = logging.getLogger(__name__)
 
+TIMER_BATCH = 100  # timers fired per round: a round stays short, so a stop request is heard soon
+ESCALATION_BATCH = 200
+
 
 def run_once(alur: Alur) -> dict:
-    done = {"started": timers.start_due_schedules(alur), "timers": timers.fire_due(alur),
-            "escalated": escalate_overdue(alur)}
+    done = {"started": timers.start_due_schedules(alur), "timers": timers.fire_due(alur, TIMER_BATCH),
+            "escalated": escalate_overdue(alur, ESCALATION_BATCH)}
     try:
         done["emails"] = notifications.send_pending_email(alur)
     except OSError as exc:  # the mail server is down: the notifications stay queued for the next round
@@ -32,7 +35,25 @@ def run_once(alur: Alur) -> dict:
     return done
 
 
-def escalate_overdue(alur: Alur, limit: int = 200) -> int:
+def more_waiting(done: dict) -> bool:
+    """A round that filled a batch has left work behind: the next round starts at once."""
+    return done["timers"] >= TIMER_BATCH or done["escalated"] >= ESCALATION_BATCH
+
+
+def run_forever(alur: Alur, interval: float, stop: threading.Event) -> None:
+    """`run_once` until `stop` is set: every `interval` seconds, or back to back while a backlog
+    (after downtime, a burst of due timers) lasts. A failed round is logged and the loop goes on."""
+    while not stop.is_set():
+        try:
+            done = run_once(alur)
+        except Exception:  # keep the loop alive; the error is in the log
+            log.exception("scheduler round failed")
+            done = None
+        if done is None or not more_waiting(done):
+            stop.wait(interval)
+
+
+def escalate_overdue(alur: Alur, limit: int = ESCALATION_BATCH) -> int:
     """Escalates open tasks past their due time that no boundary timer has escalated yet
     (a diagram without due-time timers, or a timer that could not be evaluated)."""
     now = alur.clock.now()
@@ -46,12 +67,12 @@ def escalate_overdue(alur: Alur, limit: int = 200) -> int:
 
 
 class BackgroundScheduler:
-    """`run_once` every `interval` seconds in a daemon thread (the single-process mode)."""
+    """`run_forever` in a daemon thread (the single-process mode of `alur serve`)."""
 
     def __init__(self, alur: Alur, interval: float = 1.0):
-        self.alur, self.interval = alur, interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="alur-scheduler", daemon=True)
+        self._thread = threading.Thread(target=run_forever, args=(alur, interval, self._stop),
+                                        name="alur-scheduler", daemon=True)
 
     def start(self) -> "BackgroundScheduler":
         self._thread.start()
@@ -60,11 +81,3 @@ class BackgroundScheduler:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                run_once(self.alur)
-            except Exception:  # keep the loop alive; the error is in the log
-                log.exception("scheduler round failed")
-            self._stop.wait(self.interval)

@@ -47,3 +47,9 @@ def test_calendar_commands_change_due_dates(seeded):
     assert not cal.is_working_day(date(2026, 12, 7)) and cal.is_working_day(date(2026, 12, 5))
     bad = _invoke(seeded, "calendar", "week", "--agency", "bsip", "--opens", "17:00", "--closes", "08:00")
     assert bad.exit_code == 1 and "jam kerja tidak sah" in bad.output
+
+
+def test_worker_once_runs_one_round_and_reports_it(seeded):
+    result = _invoke(seeded, "worker", "--once")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"started": 0, "timers": 0, "escalated": 0, "emails": 0}

@@ -96,3 +96,31 @@ def test_two_workers_fire_each_of_500_timers_exactly_once(seeded):
                            .where(HumanTask.element_id == "s05_laporkan_analitik", HumanTask.state == "ready"))
     assert per_instance == {i: 1 for i in ids}
     assert reports == count
+
+
+class _StopAtFirstPause(threading.Event):
+    """Stands in for the stop signal: the loop ends at its first pause between rounds."""
+
+    def wait(self, timeout=None):
+        self.set()
+        return True
+
+
+def test_a_backlog_is_worked_off_back_to_back_then_the_loop_pauses(seeded):
+    alur = seeded
+    alur.clock.set(wib(2026, 11, 23, 9, 0))
+    count = scheduler.TIMER_BATCH * 2 + 50
+    for _ in range(count):
+        timers.start_scheduled(alur, "nomporejo_laporan_website", "nomporejo")
+    with alur.db.transaction() as s:
+        alur.clock.set(s.scalar(select(func.max(ProcessInstance.next_due_at))))
+    alur.clock.advance(seconds=1)
+
+    first = scheduler.run_once(alur)
+    assert first["timers"] == scheduler.TIMER_BATCH and scheduler.more_waiting(first)
+
+    scheduler.run_forever(alur, interval=3600, stop=_StopAtFirstPause())
+    with alur.db.transaction() as s:
+        fired = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "timer.fired"))
+    assert fired == count  # the rounds of 100 and 50 ran back to back: a pause would have ended the loop
+    assert not scheduler.more_waiting(scheduler.run_once(alur))
