@@ -33,7 +33,9 @@ def history(db, instance_id: int, info: VersionInfo, forms=None) -> list[dict]:
 
 
 def _shown(forms, form_path: str | None, data: dict) -> list[dict]:
-    """Submitted answers with their labels; file fields as lists of attachment ids."""
+    """Submitted answers with their labels, each under a key that says how to show it:
+    `text`, `files` (attachment ids), `links` (web addresses), `moment` (a date-time), `day`
+    (a date), `rows` (how many rows a table has) or `flag` (a yes/no)."""
     if not form_path:
         return []
     schema = forms.validator(form_path).schema
@@ -44,14 +46,21 @@ def _shown(forms, form_path: str | None, data: dict) -> list[dict]:
         if name in _NOTE_FIELDS or name == "keputusan" or value in (None, "", []):
             continue
         label = prop.get("title") or name.replace("_", " ").capitalize()
-        if name in files:
-            out.append({"label": label, "files": [v for v in value if isinstance(v, str)]})
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            out.append({"label": label, "text": f"{len(value)} baris"})
-        elif isinstance(value, list):
-            out.append({"label": label, "text": ", ".join(str(v) for v in value)})
-        elif isinstance(value, bool):
-            out.append({"label": label, "text": "Ya" if value else "Tidak"})
-        else:
-            out.append({"label": label, "text": str(value)})
+        out.append({"label": label, **_shown_value(prop, value, name in files)})
     return out
+
+
+def _shown_value(prop: dict, value, is_file: bool) -> dict:
+    if is_file:
+        return {"files": [v for v in value if isinstance(v, str)]}
+    if isinstance(value, bool):
+        return {"flag": value}
+    values = value if isinstance(value, list) else [value]
+    if values and isinstance(values[0], dict):
+        return {"rows": len(values)}
+    fmt = (prop.get("items", {}) if isinstance(value, list) else prop).get("format")
+    if fmt == "uri" and all(isinstance(v, str) and v.startswith(("https://", "http://")) for v in values):
+        return {"links": values}
+    if fmt in ("date-time", "date") and isinstance(value, str):
+        return {"moment" if fmt == "date-time" else "day": value}
+    return {"text": ", ".join(str(v) for v in values)}

@@ -26,6 +26,11 @@ def _moment(value, tz=None):
     return dates.moment(value, tz, locale())
 
 
+@web.app_template_filter("day")
+def _day(value):
+    return dates.day(value, locale())
+
+
 @web.app_errorhandler(AlurError)
 def _error_page(exc: AlurError):
     from flask import request

@@ -1,7 +1,7 @@
 """Dates the Indonesian way: "Senin, 23 November 2026 09.30 WIB", in the agency's timezone."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -21,9 +21,10 @@ def moment(value: datetime | str | None, tz: str | None, locale: str = "id") -> 
     return f"{text} {ZONE_ABBREVIATIONS.get(zone, zone)}"
 
 
-def day(value: datetime | str | None, tz: str | None, locale: str = "id") -> str:
+def day(value: date | str | None, locale: str = "id") -> str:
+    """A calendar date as the user wrote it: no time zone moves it to another day."""
     if not value:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_date(value.astimezone(ZoneInfo(tz or "Asia/Jakarta")), "EEEE, d MMMM y", locale=locale)
+        value = date.fromisoformat(value[:10])
+    return format_date(value, "EEEE, d MMMM y", locale=locale)

@@ -156,3 +156,48 @@ def test_notifications_show_in_the_header_and_on_their_page(browser, seeded):
     assert 'id="notices-link"' in page and 'class="badge">1<' in page
     assert "Terlambat: langkah 5" in user.get("/pemberitahuan").get_data(as_text=True)
     assert 'class="badge"' not in user.get("/").get_data(as_text=True)  # seen
+
+
+def test_history_shows_dates_and_links_readably(browser, seeded):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from server.formschema.samples import sample_submission
+    from server.models import User
+    from server.services import demo, instances, tasks
+    from server.services.actors import load_actor
+
+    seeded.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta")))
+    instance_id = int(re.search(r"#(\d+)", demo.drive(seeded, "kemenpora_publikasi_media_sosial", steps=6)).group(1))
+    with seeded.db.transaction() as s:
+        ketua = load_actor(s, s.scalar(select(User.id).where(User.username == "kemenpora.ketua")))
+    order = instances.get(seeded, ketua, instance_id)["open_tasks"][0]
+    assert order["element_id"] == "s07_perintahkan_publikasi"
+    form = tasks.get_task(seeded, ketua, order["id"])["form"]
+    no_files = lambda accept, count: []  # noqa: E731 (neither form asks for files)
+    tasks.complete(seeded, ketua, order["id"], {**sample_submission(form, files=no_files, text="Perintah"),
+                                                "jadwal_publikasi": "2026-11-24T09:00:00+07:00"})
+    with seeded.db.transaction() as s:
+        anggota = load_actor(s, s.scalar(select(User.id).where(User.username == "kemenpora.anggota")))
+    publish = instances.get(seeded, anggota, instance_id)["open_tasks"][0]
+    form = tasks.get_task(seeded, anggota, publish["id"])["form"]
+    tasks.complete(seeded, anggota, publish["id"], {**sample_submission(form, files=no_files),
+                                                    "tautan_unggahan": ["https://www.instagram.com/p/x/",
+                                                                        "https://youtu.be/y"]})
+
+    user = browser("kemenpora.anggota")
+    page = user.get(f"/instans/{instance_id}").get_data(as_text=True)
+    assert "Selasa, 24 November 2026 09.00 WIB" in page and "2026-11-24T09:00:00" not in page
+    assert '<a href="https://www.instagram.com/p/x/" rel="noopener noreferrer">' in page
+    assert '<a href="https://youtu.be/y" rel="noopener noreferrer">' in page
+    user.client.post("/bahasa", data={"lang": "en", "csrf_token": Browser.token(user.get("/"))})
+    assert "Tuesday, 24 November 2026 09:00 WIB" in user.get(f"/instans/{instance_id}").get_data(as_text=True)
+
+
+def test_a_calendar_date_keeps_its_day_in_every_zone():
+    from server.web import dates
+
+    assert dates.day("2026-10-28") == "Rabu, 28 Oktober 2026"
+    assert dates.day("2026-10-28", "en") == "Wednesday, 28 October 2026"
