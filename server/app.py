@@ -5,8 +5,10 @@ from flask import Flask, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from .config import REPO_ROOT, Settings
+from .request_guard import refuse_nul_characters
 from .services import accounts
 from .services.context import Alur
 
@@ -26,6 +28,14 @@ def pick_locale() -> str:
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
     return "id"
+
+
+class RowId(IntegerConverter):
+    """A row id in a URL: 1 up to the largest INTEGER, so an absurd number is a plain 404
+    instead of a database overflow."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Flask:
@@ -48,6 +58,8 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.extensions["alur"] = alur
+    app.url_map.converters["id"] = RowId
+    app.before_request(refuse_nul_characters)
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=pick_locale)

@@ -101,7 +101,7 @@ def start_instance(key: str):
     return jsonify(result), 201
 
 
-@api.get("/instances/<int:instance_id>")
+@api.get("/instances/<id:instance_id>")
 def get_instance(instance_id: int):
     return jsonify(instances.get(_alur(), g.actor, instance_id))
 
@@ -116,22 +116,22 @@ def list_tasks():
     return jsonify(tasks.list_tasks(_alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
 
 
-@api.get("/tasks/<int:task_id>")
+@api.get("/tasks/<id:task_id>")
 def get_task(task_id: int):
     return jsonify(tasks.get_task(_alur(), g.actor, task_id))
 
 
-@api.post("/tasks/<int:task_id>/claim")
+@api.post("/tasks/<id:task_id>/claim")
 def claim_task(task_id: int):
     return jsonify(tasks.claim(_alur(), g.actor, task_id))
 
 
-@api.post("/tasks/<int:task_id>/release")
+@api.post("/tasks/<id:task_id>/release")
 def release_task(task_id: int):
     return jsonify(tasks.release(_alur(), g.actor, task_id))
 
 
-@api.post("/tasks/<int:task_id>/complete")
+@api.post("/tasks/<id:task_id>/complete")
 def complete_task(task_id: int):
     body = _json_body()
     return jsonify(tasks.complete(_alur(), g.actor, task_id, body.get("data", {})))

@@ -17,6 +17,7 @@ from .stepping import NOT_CARRIED, apply_run, deadlines, stop_instance
 from .versions import version_info, xml_loader
 
 PAGE_MAX = 200
+OFFSET_MAX = 2**31 - 1
 
 
 def _visible(actor: Actor, task: HumanTask) -> bool:
@@ -56,6 +57,7 @@ def list_tasks(alur: Alur, actor: Actor, scope: str = "mine", limit: int = 50, o
         raise InvalidInput("Cakupan harus salah satu dari: mine, claimable, team.",
                            "Scope must be one of: mine, claimable, team.")
     limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, min(int(offset), OFFSET_MAX))  # past the end is an empty page, not a database overflow
     now = alur.clock.now()
     query = (select(HumanTask, ProcessInstance.title, ProcessInstance.version_id, User.display_name,
                     Agency.timezone)

@@ -31,7 +31,7 @@ def inbox():
                            processes=[p for p in processes.list_processes(alur(), me)])
 
 
-@web.post("/tugas/<int:task_id>/ambil")
+@web.post("/tugas/<id:task_id>/ambil")
 @login_required
 def claim(task_id: int):
     try:
@@ -42,7 +42,7 @@ def claim(task_id: int):
     return redirect(request.form.get("next") or url_for("web.inbox", tab="saya"))
 
 
-@web.post("/tugas/<int:task_id>/lepas")
+@web.post("/tugas/<id:task_id>/lepas")
 @login_required
 def release(task_id: int):
     try:

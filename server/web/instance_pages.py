@@ -10,7 +10,7 @@ from .files import history_files
 from .common import actor, alur
 
 
-@web.get("/instans/<int:instance_id>")
+@web.get("/instans/<id:instance_id>")
 @login_required
 def instance_page(instance_id: int):
     instance = instances.get(alur(), actor(), instance_id)

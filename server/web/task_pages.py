@@ -15,7 +15,7 @@ from .forms_io import field_errors, fields_for, merge_errors, read_form
 EMPTY = {"type": "object", "properties": {}}
 
 
-@web.route("/tugas/<int:task_id>", methods=["GET", "POST"])
+@web.route("/tugas/<id:task_id>", methods=["GET", "POST"])
 @login_required
 def task_page(task_id: int):
     task = tasks.get_task(alur(), actor(), task_id)

@@ -146,3 +146,32 @@ def test_uploads_are_sniffed_and_limited(login, seeded):
     assert r.status_code == 200 and r.data.startswith(b"\x89PNG")
     assert login("kemenpora.karo").get(f"/attachments/{png_id}").status_code == 403
     assert login("dki.karo").get(f"/attachments/{png_id}").status_code == 403  # not yet in an instance
+
+
+def test_out_of_range_ids_and_offsets_are_not_found_or_empty(dki_first_task):
+    admin, _task_id = dki_first_task
+    huge = "9" * 25
+    for path in (f"/tasks/{huge}", "/tasks/2147483648", "/tasks/0", f"/instances/{huge}"):
+        assert admin.get(path).status_code == 404, path
+    assert admin.post(f"/tasks/{huge}/complete", json={"data": {}}).status_code == 404
+    page = admin.get(f"/tasks?scope=team&offset={huge}")
+    assert page.status_code == 200 and page.get_json()["items"] == []
+
+
+@pytest.mark.parametrize("payload", [
+    {"data": {"narasi": "Narasi\u0000"}},
+    {"data": {"tautan_foto_video": ["https://contoh.go.id/\u0000"]}},
+    {"data": {"caption\u0000": "x"}},
+])
+def test_a_nul_character_is_refused_before_it_reaches_the_database(dki_first_task, seeded, payload):
+    admin, task_id = dki_first_task
+    before = _snapshot(seeded)
+    r = admin.post(f"/tasks/{task_id}/complete", json=payload)
+    assert r.status_code == 400 and "NUL" in r.get_json()["message"]
+    assert _snapshot(seeded) == before
+
+
+def test_a_nul_character_in_a_sign_in_is_a_clear_refusal(client):
+    r = client.post("/api/v1/auth/token", json={"username": "dki.admin\u0000", "password": "x"})
+    assert r.status_code == 400 and "NUL" in r.get_json()["message"]
+    assert client.get("/api/v1/tasks?scope=mine&q=%00").status_code in (400, 401)

@@ -201,3 +201,27 @@ def test_a_calendar_date_keeps_its_day_in_every_zone():
 
     assert dates.day("2026-10-28") == "Rabu, 28 Oktober 2026"
     assert dates.day("2026-10-28", "en") == "Wednesday, 28 October 2026"
+
+
+def test_odd_addresses_and_nul_characters_get_a_page_not_a_server_error(browser, seeded):
+    from sqlalchemy import func, select
+
+    from server.models import ProcessInstance
+
+    def instance_count():
+        with seeded.db.transaction() as s:
+            return s.scalar(select(func.count()).select_from(ProcessInstance))
+
+    user = browser("dki.admin")
+    huge = "9" * 25
+    for path in (f"/tugas/{huge}", f"/instans/{huge}", "/tugas/0", f"/tugas/{huge}/ambil"):
+        assert user.get(path).status_code in (404, 405), path
+    assert user.get(f"/?tab=tim&hal={huge}").status_code == 200
+    for path in ("/?q=%00", "/?proses=%00", "/mulai/%00"):
+        r = user.get(path)
+        assert r.status_code == 400 and "karakter NUL" in r.get_data(as_text=True), path
+    start = "/mulai/dki_ksd_pengelolaan_media_sosial"
+    before = instance_count()
+    r = user.submit(start, {"judul": "Judul\u0000", "jenis_konten": "Infografis", "tanggal_kegiatan": "2026-11-10"})
+    assert r.status_code == 400 and "karakter NUL" in r.get_data(as_text=True)
+    assert instance_count() == before
