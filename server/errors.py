@@ -74,3 +74,20 @@ class Conflict(AlurError):
 class Unauthenticated(AlurError):
     status = 401
     code = "unauthenticated"
+
+
+# What the JSON API says for HTTP errors that no service raised (unknown address, wrong method,
+# body too large), in Indonesian and English.
+HTTP_MESSAGES = {
+    404: ("Alamat tidak ditemukan.", "Not found."),
+    405: ("Metode tidak diizinkan.", "Method not allowed."),
+    413: ("Berkas terlalu besar.", "File too large."),
+}
+
+
+def http_error(status: int, name: str, description: str | None) -> AlurError:
+    """An HTTP error as an AlurError, so the API answers it like every other error."""
+    m_id, m_en = HTTP_MESSAGES.get(status, (description or "Kesalahan.", description or "Error."))
+    err = AlurError(m_id, m_en)
+    err.status, err.code = status, name.lower().replace(" ", "_")
+    return err

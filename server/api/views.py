@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from ..errors import AlurError, InvalidInput
+from ..errors import AlurError, InvalidInput, http_error
 from ..services import accounts, attachments, instances, notifications, processes, tasks
 from .auth import authenticate_request
 from .openapi import openapi_document
@@ -46,14 +46,7 @@ def _alur_error(exc: AlurError):
 
 @api.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    messages = {
-        404: ("Alamat tidak ditemukan.", "Not found."),
-        405: ("Metode tidak diizinkan.", "Method not allowed."),
-        413: ("Berkas terlalu besar.", "File too large."),
-    }
-    m_id, m_en = messages.get(exc.code, (exc.description or "Kesalahan.", exc.description or "Error."))
-    err = AlurError(m_id, m_en)
-    err.code = exc.name.lower().replace(" ", "_")
+    err = http_error(exc.code, exc.name, exc.description)
     return jsonify(err.to_dict(_locale())), exc.code
 
 

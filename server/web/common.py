@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from ..errors import AlurError
+from ..errors import AlurError, http_error
 from . import dates, web
 
 
@@ -43,20 +45,36 @@ def _error_page(exc: AlurError):
     return render_template("message.html", title=title, message=exc.message(locale())), exc.status
 
 
-@web.app_errorhandler(404)
-def _not_found(_exc):
+# status -> (title, explanation) in Indonesian and English, for the pages' HTTP errors
+_HTTP_PAGES = {
+    400: (("Permintaan ditolak", "Permintaan ini tidak dapat diproses."),
+          ("Request refused", "This request cannot be processed.")),
+    404: (("Tidak ditemukan", "Halaman yang dicari tidak ada."),
+          ("Not found", "The page you are looking for does not exist.")),
+    405: (("Tidak diizinkan", "Alamat ini tidak menerima cara kirim tersebut."),
+          ("Not allowed", "This address does not accept that method.")),
+    413: (("Kiriman terlalu besar", "Kiriman melebihi batas ukuran berkas; kirim berkas yang lebih kecil."),
+          ("Upload too large", "The upload is over the size limit; send smaller files.")),
+}
+_CSRF_EXPIRED = ("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi; "
+                 "tidak ada yang diubah.",
+                 "This form has expired or is not valid. Reload the page and send it again; nothing was changed.")
+
+
+@web.app_errorhandler(HTTPException)
+def _http_error_page(exc: HTTPException):
     from flask import request
 
-    if request.path.startswith("/api/"):
-        return {"error": "not_found", "message": "Alamat tidak ditemukan."}, 404
-    return render_template("message.html", title="Tidak ditemukan" if locale() != "en" else "Not found",
-                           message=""), 404
-
-
-@web.app_errorhandler(400)
-def _bad_request(exc):
-    return render_template("message.html", title="Permintaan ditolak" if locale() != "en" else "Request refused",
-                           message=getattr(exc, "description", "")), 400
+    if request.path.startswith("/api/"):  # an address no API route matched
+        return http_error(exc.code, exc.name, exc.description).to_dict(locale()), exc.code
+    en = locale() == "en"
+    pages = _HTTP_PAGES.get(exc.code)
+    if pages is None:
+        return exc
+    title, message = pages[1 if en else 0]
+    if isinstance(exc, CSRFError):
+        message = _CSRF_EXPIRED[1 if en else 0]
+    return render_template("message.html", title=title, message=message), exc.code
 
 
 @web.app_context_processor

@@ -225,3 +225,18 @@ def test_odd_addresses_and_nul_characters_get_a_page_not_a_server_error(browser,
     r = user.submit(start, {"judul": "Judul\u0000", "jenis_konten": "Infografis", "tanggal_kegiatan": "2026-11-10"})
     assert r.status_code == 400 and "karakter NUL" in r.get_data(as_text=True)
     assert instance_count() == before
+
+
+def test_http_errors_are_explained_in_the_users_language(browser, app):
+    user = browser("bsip.staf")
+    page = user.get("/tidak-ada")
+    assert page.status_code == 404 and "Halaman yang dicari tidak ada." in page.get_data(as_text=True)
+    stale = user.client.post("/mulai/bsip_informasi_media_sosial", data={"judul": "x", "csrf_token": "basi"})
+    assert stale.status_code == 400
+    assert "Formulir ini sudah kedaluwarsa atau tidak sah." in stale.get_data(as_text=True)
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    big = user.submit("/mulai/bsip_informasi_media_sosial", {"judul": "x"}, files={"lampiran": [(b"x" * 5000, "a.pdf")]})
+    assert big.status_code == 413 and "Kiriman melebihi batas ukuran berkas" in big.get_data(as_text=True)
+    user.client.post("/bahasa", data={"lang": "en", "csrf_token": Browser.token(user.get("/"))})
+    assert "The page you are looking for does not exist." in user.get("/tidak-ada").get_data(as_text=True)
+    assert user.get("/api/v1/tidak-ada").get_json()["message"] == "Not found."
