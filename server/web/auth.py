@@ -30,11 +30,19 @@ def login():
             error = exc.message(locale())
         else:
             login_user(user)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.inbox"))
+            return redirect(_local_target(request.args.get("next", "")) or url_for("web.inbox"))
     elif request.method == "POST":
         error = _("Please fill in your username and password.")
     return render_template("login.html", form=form, error=error), (401 if error else 200)
+
+
+def _local_target(target: str) -> str | None:
+    """`next` only when it is a path on this site. Browsers read "/\\host" as "//host" and drop
+    tabs and newlines, so either one makes the target untrusted."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target \
+            or any(ch.isspace() or ord(ch) < 32 for ch in target):
+        return None
+    return target
 
 
 @web.post("/logout")

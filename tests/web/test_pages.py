@@ -240,3 +240,19 @@ def test_http_errors_are_explained_in_the_users_language(browser, app):
     user.client.post("/bahasa", data={"lang": "en", "csrf_token": Browser.token(user.get("/"))})
     assert "The page you are looking for does not exist." in user.get("/tidak-ada").get_data(as_text=True)
     assert user.get("/api/v1/tidak-ada").get_json()["message"] == "Not found."
+
+
+@pytest.mark.parametrize("target,lands_on", [
+    ("/tugas/5", "/tugas/5"),
+    ("https://evil.example/", "/"),
+    ("//evil.example/", "/"),
+    ("/\\evil.example/", "/"),
+    ("/\t/evil.example/", "/"),
+])
+def test_sign_in_returns_only_to_a_page_of_this_site(app, target, lands_on):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    page = client.get("/login")
+    r = client.post("/login", query_string={"next": target},
+                    data={"username": "bsip.staf", "password": DEMO_PASSWORD, "csrf_token": Browser.token(page)})
+    assert r.status_code == 302 and r.headers["Location"] == lands_on
