@@ -8,7 +8,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from .config import REPO_ROOT, Settings
-from .request_guard import refuse_nul_characters
+from .hardening import add_security_headers, refuse_nul_characters
 from .services import accounts
 from .services.context import Alur
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     app.extensions["alur"] = alur
     app.url_map.converters["id"] = RowId
     app.before_request(refuse_nul_characters)
+    app.after_request(add_security_headers)
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=pick_locale)

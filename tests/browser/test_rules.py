@@ -240,3 +240,24 @@ def test_inbox_tabs_filter_search_and_claim(new_page, live_server, seeded):
     expect(claimed.locator("button[name=action][value=claim]")).to_have_count(0)
     free = colleague.locator("article.task-row").filter(has_text="Kerja bakti Padukuhan Kalibondol")
     expect(free.get_by_role("button", name="Ambil")).to_be_visible()
+
+
+def test_form_enhancements_run_under_the_content_security_policy(page, live_server, seeded, sample_files):
+    _, task_id = _started(seeded, DKI)
+    complaints = []
+    page.on("console", lambda msg: complaints.append(msg.text) if msg.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: complaints.append(str(exc)))
+    login(page, live_server, "dki.admin")
+    _open_task(page, task_id)
+    assert "frame-ancestors 'none'" in page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+
+    page.locator("#field-caption").fill("Halo Seoul")
+    expect(page.locator('.char-count[data-for="field-caption"]')).to_have_text("10/200")
+    page.locator("#field-dokumentasi").set_input_files([str(sample_files.make("images"))])
+    preview = page.locator('.upload-preview[data-for="field-dokumentasi"] img')
+    expect(preview).to_have_count(1)
+    assert preview.get_attribute("src").startswith("blob:")
+    page.wait_for_function(
+        "() => document.querySelector('.upload-preview[data-for=\"field-dokumentasi\"] img').naturalWidth > 0")
+    assert not [c for c in complaints if "Content Security Policy" in c or "Refused" in c], complaints

@@ -256,3 +256,15 @@ def test_sign_in_returns_only_to_a_page_of_this_site(app, target, lands_on):
     r = client.post("/login", query_string={"next": target},
                     data={"username": "bsip.staf", "password": DEMO_PASSWORD, "csrf_token": Browser.token(page)})
     assert r.status_code == 302 and r.headers["Location"] == lands_on
+
+
+def test_pages_carry_security_headers_and_attachments_keep_their_stricter_policy(browser, login):
+    from server.files import samples as s
+
+    user = browser("dki.admin")
+    page = user.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    photo = login("dki.admin").upload(s.png(), "foto.png")
+    assert user.get(f"/berkas/{photo}").headers["Content-Security-Policy"].startswith("default-src 'none'")
