@@ -68,8 +68,10 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     login_manager.login_view = "web.login"
 
     @login_manager.user_loader
-    def _load_user(user_id: str):
-        return accounts.actor_by_id(alur, int(user_id)) if user_id.isdigit() else None
+    def _load_user(session_id: str):
+        user_id, _, key = session_id.partition(":")
+        actor = accounts.actor_by_id(alur, int(user_id)) if user_id.isdigit() else None
+        return actor if actor is not None and key == actor.session_key else None  # the password changed
 
     from .api import api
     from .web import web

@@ -99,6 +99,17 @@ def users_list(as_json: bool):
         click.echo(f"{u['username']:<28} {roles}")
 
 
+@users.command("set-password")
+@click.argument("username")
+@click.password_option(prompt="Kata sandi baru / new password")
+def users_set_password(username: str, password: str):
+    """Set a user's password (and lift a sign-in lock); their sessions and API tokens end."""
+    from .services import accounts
+
+    _or_fail(lambda: accounts.reset_password(_alur(), username, password))
+    click.echo(f"{username}: kata sandi diganti / password changed")
+
+
 @main.group()
 def calendar():
     """An agency's working-day calendar (national holidays and cuti bersama come built in)."""

@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import InvalidInput, Unauthenticated
+from ..errors import InvalidInput, NotFound, Unauthenticated
+from ..formschema.messages import msg
 from ..models import Agency, ApiToken, Membership, Role, User, UserRole
 from . import audit
 from .actors import Actor, load_actor
@@ -74,21 +75,92 @@ def authenticate(alur: Alur, username: str, password: str) -> Actor:
     failure = None
     with alur.db.transaction() as s:
         user = s.scalar(select(User).where(User.username == username))
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            raise Locked(
-                f"Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {LOCK_MINUTES} menit.",
-                f"Too many failed sign-in attempts; try again in {LOCK_MINUTES} minutes.")
+        if user is not None and (locked := _locked(user, now)) is not None:
+            raise locked
         ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
         if user and ok and user.active:
             user.failed_logins, user.locked_until = 0, None
             return load_actor(s, user.id)
         if user is not None:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-            audit.record(s, now, "auth.failed", actor_id=user.id)
+            _count_failure(s, now, user)
         failure = Unauthenticated("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
     raise failure
+
+
+def _count_failure(s: Session, now, user: User) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+    audit.record(s, now, "auth.failed", actor_id=user.id)
+
+
+def _locked(user: User, now) -> Locked | None:
+    if user.locked_until is not None and user.locked_until > now:
+        return Locked(f"Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {LOCK_MINUTES} menit.",
+                      f"Too many failed sign-in attempts; try again in {LOCK_MINUTES} minutes.")
+    return None
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def change_password(alur: Alur, actor: Actor, current: str, new: str, repeated: str) -> None:
+    """A user's change of their own password. The current one proves it is them (a wrong one
+    counts towards the sign-in lock, so a left-open session cannot be used to guess it). Every
+    other session and API token of the user ends with the old password."""
+    now = alur.clock.now()
+    failure = None
+    with alur.db.transaction() as s:
+        user = s.get(User, actor.id)
+        if (locked := _locked(user, now)) is not None:
+            raise locked
+        fields = {}
+        if not check_password_hash(user.password_hash, current or ""):
+            fields["current"] = [msg("Kata sandi saat ini salah.", "The current password is wrong.")]
+        problem = password_problem(new, user.username)
+        if problem is None and new == current:
+            problem = msg("Kata sandi baru harus berbeda dari yang sekarang.",
+                          "The new password must differ from the current one.")
+        if problem is not None:
+            fields["new"] = [problem]
+        elif new != repeated:
+            fields["repeated"] = [msg("Tidak sama dengan kata sandi baru.", "Does not match the new password.")]
+        if not fields:
+            _set_password(s, now, user, new, actor.id)
+            return
+        if "current" in fields:
+            _count_failure(s, now, user)
+        failure = InvalidInput("Kata sandi belum diganti; periksa isian yang ditandai.",
+                               "The password was not changed; check the marked fields.", fields=fields)
+    raise failure  # after the commit, so the failed attempt is counted
+
+
+def reset_password(alur: Alur, username: str, new: str) -> None:
+    """An administrator's reset (`alur users set-password`): also lifts a sign-in lock."""
+    with alur.db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Pengguna '{username}' tidak ditemukan.", f"User '{username}' not found.")
+        problem = password_problem(new, username)
+        if problem is not None:
+            raise InvalidInput(problem["id"], problem["en"])
+        _set_password(s, alur.clock.now(), user, new, None)
+
+
+def password_problem(password: str, username: str) -> dict | None:
+    """What is wrong with a new password, or None."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return msg(f"Paling sedikit {MIN_PASSWORD_LENGTH} karakter.", f"At least {MIN_PASSWORD_LENGTH} characters.")
+    if username.lower() in password.lower():
+        return msg("Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain the username.")
+    return None
+
+
+def _set_password(s: Session, now, user: User, new: str, actor_id: int | None) -> None:
+    user.password_hash = hash_password(new)  # also changes the key that signed-in sessions carry
+    user.failed_logins, user.locked_until = 0, None
+    s.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    audit.record(s, now, "auth.password_changed", actor_id=actor_id, after={"user_id": user.id})
 
 
 class Locked(Unauthenticated):

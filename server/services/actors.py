@@ -1,6 +1,7 @@
 """Who is asking: a user with the agencies they belong to and the roles they hold there."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,6 +19,9 @@ class Actor:
     agency_ids: frozenset[int]
     role_ids: frozenset[int]
     roles: dict = field(default_factory=dict)  # agency slug -> sorted role names, for display
+    # A digest of the password hash: a browser session carries it, so changing the password
+    # ends every other session of the user.
+    session_key: str = ""
 
     # flask-login reads these; they cost nothing here and keep the web layer thin.
     is_authenticated = True
@@ -25,7 +29,7 @@ class Actor:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_key}"
 
     def member_of(self, agency_id: int) -> bool:
         return agency_id in self.agency_ids
@@ -55,4 +59,5 @@ def load_actor(session: Session, user_id: int) -> Actor | None:
         id=user.id, username=user.username, display_name=user.display_name, locale=user.locale,
         agency_ids=frozenset(agency_ids), role_ids=frozenset(r.id for r in role_rows),
         roles={k: sorted(v) for k, v in roles.items()},
+        session_key=hashlib.sha256(user.password_hash.encode()).hexdigest()[:16],
     )

@@ -6,6 +6,6 @@ from flask import Blueprint
 
 web = Blueprint("web", __name__, template_folder="templates")
 
-from . import auth, files, inbox, instance_pages, notices, start, task_pages  # noqa: E402,F401  (routes)
+from . import account, auth, files, inbox, instance_pages, notices, start, task_pages  # noqa: E402,F401  (routes)
 
 __all__ = ["web"]

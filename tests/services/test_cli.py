@@ -53,3 +53,15 @@ def test_worker_once_runs_one_round_and_reports_it(seeded):
     result = _invoke(seeded, "worker", "--once")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"started": 0, "timers": 0, "escalated": 0, "emails": 0}
+
+
+def test_users_set_password_resets_with_a_hidden_prompt(seeded):
+    from server.services import accounts
+
+    result = CliRunner().invoke(main, ["users", "set-password", "bsip.staf"],
+                                input="Reset-oleh-admin\nReset-oleh-admin\n",
+                                obj=ScriptInfo(create_app=lambda: create_app(alur=seeded)))
+    assert result.exit_code == 0, result.output
+    assert accounts.authenticate(seeded, "bsip.staf", "Reset-oleh-admin").username == "bsip.staf"
+    refused = _invoke(seeded, "users", "set-password", "tidak.ada", "--password", "Reset-oleh-admin")
+    assert refused.exit_code == 1

@@ -268,3 +268,21 @@ def test_pages_carry_security_headers_and_attachments_keep_their_stricter_policy
     assert page.headers["Referrer-Policy"] == "same-origin"
     photo = login("dki.admin").upload(s.png(), "foto.png")
     assert user.get(f"/berkas/{photo}").headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(browser):
+    here, elsewhere = browser("bsip.staf"), browser("bsip.staf")
+    page = here.get("/akun").get_data(as_text=True)
+    assert "Ganti kata sandi" in page and "Pelaksana/Staf" in page
+
+    wrong = here.submit("/akun", {"current": "salah-sekali", "new": "Baru-sekali-2026", "repeated": "Baru-sekali-2026"})
+    assert wrong.status_code == 422
+    assert 'id="error-current"' in wrong.get_data(as_text=True)
+    assert "Kata sandi saat ini salah." in wrong.get_data(as_text=True)
+
+    done = here.submit("/akun", {"current": DEMO_PASSWORD, "new": "Baru-sekali-2026", "repeated": "Baru-sekali-2026"})
+    assert done.status_code == 302
+    assert "Kata sandi sudah diganti." in here.get("/akun").get_data(as_text=True)
+    assert here.get("/").status_code == 200  # this browser goes on
+    gone = elsewhere.get("/")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]  # the other one is signed out
