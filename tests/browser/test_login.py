@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from ..conftest import DEMO_PASSWORD
 from .conftest import csrf_token, expect, login, logout, shot, visit
 
 LOGIN_FAILED = "Nama pengguna atau kata sandi salah."
@@ -99,3 +100,23 @@ def test_login_and_inbox_fit_a_phone_screen(page, live_server):
     login(page, live_server, "ponjong.tim")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the inbox scrolls sideways"
     shot(page, "inbox-phone")
+
+
+def test_the_name_in_the_header_opens_the_account_where_the_password_changes(page, live_server):
+    login(page, live_server, "ponjong.tppi")
+    page.get_by_role("link", name="Tim Pertimbangan Pelayanan Informasi").click()
+    expect(page.locator("h1")).to_have_text("Akun")
+    page.fill("#password-current", "salah-sekali")
+    page.fill("#password-new", "Ponjong-baru-2026")
+    page.fill("#password-repeated", "Ponjong-baru-2026")
+    page.get_by_role("button", name="Ganti kata sandi").click()
+    expect(page.locator("#error-current")).to_have_text("Kata sandi saat ini salah.")
+    shot(page, "account-error")
+    page.fill("#password-current", DEMO_PASSWORD)
+    page.fill("#password-new", "Ponjong-baru-2026")
+    page.fill("#password-repeated", "Ponjong-baru-2026")
+    page.get_by_role("button", name="Ganti kata sandi").click()
+    expect(page.locator(".flash")).to_contain_text("Kata sandi sudah diganti.")
+    shot(page, "account")
+    logout(page)
+    login(page, live_server, "ponjong.tppi", "Ponjong-baru-2026")
