@@ -99,14 +99,107 @@ def users_list(as_json: bool):
         click.echo(f"{u['username']:<28} {roles}")
 
 
+@users.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="full name as shown to colleagues")
+@click.option("--email", default=None, help="for overdue notices by e-mail")
+@click.option("--agency", default=None, help="agency slug to join (with --role)")
+@click.option("--role", "roles", multiple=True, help="a role (lane) in that agency; repeatable")
+def users_add(username, display_name, email, agency, roles):
+    """Create a user; prints the generated password to hand over (they change it under "Akun")."""
+    from .services import people
+
+    if roles and not agency:
+        raise click.UsageError("--role needs --agency")
+    password = _or_fail(lambda: people.add_user(_alur(), username, display_name, email=email,
+                                                agency=agency, roles=list(roles)))
+    click.echo(f"{username}: dibuat / created; kata sandi / password: {password}")
+
+
+@users.command("grant")
+@click.argument("username")
+@click.option("--agency", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="a role (lane) in the agency; repeatable")
+def users_grant(username, agency, roles):
+    """Give a user roles (lanes) in an agency, joining it if needed."""
+    from .services import people
+
+    done = _or_fail(lambda: people.grant(_alur(), username, agency, list(roles)))
+    click.echo(f"{username} @ {agency}: {'; '.join(done['roles'])}")
+
+
+@users.command("revoke")
+@click.argument("username")
+@click.option("--agency", required=True)
+@click.option("--role", "roles", multiple=True, help="roles to take away (none: leave the agency)")
+def users_revoke(username, agency, roles):
+    """Take roles (or the whole agency) away; claimed tasks they can no longer do go back to the team."""
+    from .services import people
+
+    done = _or_fail(lambda: people.revoke(_alur(), username, agency, list(roles) or None))
+    click.echo(f"{username} @ {agency}: {'; '.join(done['roles']) or '-'}; "
+               f"{done['released_tasks']} tugas dikembalikan / tasks released")
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username):
+    """Stop a user signing in; their tokens end and their claimed tasks go back to the team."""
+    from .services import people
+
+    done = _or_fail(lambda: people.set_active(_alur(), username, False))
+    click.echo(f"{username}: nonaktif / deactivated; {done['released_tasks']} tugas dikembalikan / tasks released")
+
+
+@users.command("activate")
+@click.argument("username")
+def users_activate(username):
+    """Let a deactivated user sign in again."""
+    from .services import people
+
+    _or_fail(lambda: people.set_active(_alur(), username, True))
+    click.echo(f"{username}: aktif / active")
+
+
+@main.group()
+def agencies():
+    """Agencies (instansi): each has its own users, SOPs, calendar and time zone."""
+
+
+@agencies.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def agencies_list(as_json: bool):
+    from .services import people
+
+    rows = people.list_agencies(_alur())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for a in rows:
+        click.echo(f"{a['slug']:<16} {a['timezone']:<15} {a['name']} ({len(a['roles'])} peran / roles)")
+
+
+@agencies.command("add")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--timezone", default="Asia/Jakarta", show_default=True,
+              help="Asia/Jakarta (WIB), Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
+def agencies_add(slug, name, timezone):
+    """Add an agency; then deploy its SOPs with `alur deploy --agency SLUG` and add its users."""
+    from .services import people
+
+    done = _or_fail(lambda: people.add_agency(_alur(), slug, name, timezone))
+    click.echo(f"{done['slug']}: {done['name']} ({done['timezone']})")
+
+
 @users.command("set-password")
 @click.argument("username")
 @click.password_option(prompt="Kata sandi baru / new password")
 def users_set_password(username: str, password: str):
     """Set a user's password (and lift a sign-in lock); their sessions and API tokens end."""
-    from .services import accounts
+    from .services import people
 
-    _or_fail(lambda: accounts.reset_password(_alur(), username, password))
+    _or_fail(lambda: people.reset_password(_alur(), username, password))
     click.echo(f"{username}: kata sandi diganti / password changed")
 
 

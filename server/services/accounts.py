@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import InvalidInput, NotFound, Unauthenticated
+from ..errors import InvalidInput, Unauthenticated
 from ..formschema.messages import msg
 from ..models import Agency, ApiToken, Membership, Role, User, UserRole
 from . import audit
@@ -126,25 +126,13 @@ def change_password(alur: Alur, actor: Actor, current: str, new: str, repeated: 
         elif new != repeated:
             fields["repeated"] = [msg("Tidak sama dengan kata sandi baru.", "Does not match the new password.")]
         if not fields:
-            _set_password(s, now, user, new, actor.id)
+            set_password(s, now, user, new, actor.id)
             return
         if "current" in fields:
             _count_failure(s, now, user)
         failure = InvalidInput("Kata sandi belum diganti; periksa isian yang ditandai.",
                                "The password was not changed; check the marked fields.", fields=fields)
     raise failure  # after the commit, so the failed attempt is counted
-
-
-def reset_password(alur: Alur, username: str, new: str) -> None:
-    """An administrator's reset (`alur users set-password`): also lifts a sign-in lock."""
-    with alur.db.transaction() as s:
-        user = s.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound(f"Pengguna '{username}' tidak ditemukan.", f"User '{username}' not found.")
-        problem = password_problem(new, username)
-        if problem is not None:
-            raise InvalidInput(problem["id"], problem["en"])
-        _set_password(s, alur.clock.now(), user, new, None)
 
 
 def password_problem(password: str, username: str) -> dict | None:
@@ -156,7 +144,8 @@ def password_problem(password: str, username: str) -> dict | None:
     return None
 
 
-def _set_password(s: Session, now, user: User, new: str, actor_id: int | None) -> None:
+def set_password(s: Session, now, user: User, new: str, actor_id: int | None) -> None:
+    """Stores a new password; the old one's sign-in lock, browser sessions and API tokens end."""
     user.password_hash = hash_password(new)  # also changes the key that signed-in sessions carry
     user.failed_logins, user.locked_until = 0, None
     s.execute(delete(ApiToken).where(ApiToken.user_id == user.id))

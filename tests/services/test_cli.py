@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
@@ -65,3 +66,29 @@ def test_users_set_password_resets_with_a_hidden_prompt(seeded):
     assert accounts.authenticate(seeded, "bsip.staf", "Reset-oleh-admin").username == "bsip.staf"
     refused = _invoke(seeded, "users", "set-password", "tidak.ada", "--password", "Reset-oleh-admin")
     assert refused.exit_code == 1
+
+
+def test_an_agency_and_its_staff_are_set_up_from_the_command_line(seeded, tmp_path):
+    from server.services import accounts
+
+    assert _invoke(seeded, "agencies", "add", "diskominfo-jayapura", "--name", "Diskominfo Kota Jayapura",
+                   "--timezone", "Asia/Jayapura").exit_code == 0
+    bpmn = tmp_path / "bsip.bpmn"
+    bpmn.write_bytes((Path(__file__).parents[2] / "bpmn" / "001_bsip_informasi_media_sosial.bpmn").read_bytes())
+    assert _invoke(seeded, "deploy", str(bpmn), "--agency", "diskominfo-jayapura").exit_code == 0
+    listed = json.loads(_invoke(seeded, "agencies", "list", "--json").output)
+    jayapura = next(a for a in listed if a["slug"] == "diskominfo-jayapura")
+    assert jayapura["timezone"] == "Asia/Jayapura" and "Pelaksana/Staf" in jayapura["roles"]
+
+    added = _invoke(seeded, "users", "add", "yohana", "--name", "Yohana Wenda", "--agency", "diskominfo-jayapura",
+                    "--role", "Pelaksana/Staf")
+    assert added.exit_code == 0, added.output
+    password = added.output.strip().rsplit(" ", 1)[-1]
+    assert accounts.authenticate(seeded, "yohana", password).roles == {"diskominfo-jayapura": ["Pelaksana/Staf"]}
+
+    typo = _invoke(seeded, "users", "grant", "yohana", "--agency", "diskominfo-jayapura", "--role", "Staf")
+    assert typo.exit_code == 1 and "Peran tidak ada" in typo.output
+    assert _invoke(seeded, "users", "revoke", "yohana", "--agency", "diskominfo-jayapura").exit_code == 0
+    assert accounts.authenticate(seeded, "yohana", password).roles == {}
+    assert _invoke(seeded, "users", "deactivate", "yohana").exit_code == 0
+    assert _invoke(seeded, "agencies", "add", "diskominfo-jayapura", "--name", "Lagi").exit_code == 1
