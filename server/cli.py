@@ -20,7 +20,18 @@ def _create_app():
 
 
 def _alur():
-    return current_app.extensions["alur"]
+    """The services context, once the database is known to be migrated: otherwise every command
+    would end in a database traceback instead of saying what to do."""
+    alur = current_app.extensions["alur"]
+    if not current_app.config.get("ALUR_SCHEMA_CHECKED"):
+        from .migrate import is_current
+
+        if not is_current(alur.db.engine):
+            click.echo("Basis data belum disiapkan atau belum mutakhir; jalankan `alur db upgrade`. / "
+                       "The database is not set up or not up to date; run `alur db upgrade`.", err=True)
+            sys.exit(1)
+        current_app.config["ALUR_SCHEMA_CHECKED"] = True
+    return alur
 
 
 def _or_fail(action):
@@ -30,6 +41,15 @@ def _or_fail(action):
     except AlurError as exc:
         click.echo(f"{exc.message_id} / {exc.message_en}", err=True)
         sys.exit(1)
+
+
+def _listing(rows: list[dict], as_json: bool, line) -> None:
+    """What a list command prints: JSON for scripts, or one line per row for people."""
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(line(row))
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
@@ -48,7 +68,7 @@ def db_upgrade(revision: str):
     """Create or migrate the database to the latest schema."""
     from .migrate import upgrade
 
-    upgrade(_alur().settings.database_url, revision)
+    upgrade(current_app.extensions["alur"].settings.database_url, revision)
     click.echo(f"database at {revision}")
 
 
@@ -90,13 +110,8 @@ def users():
 def users_list(as_json: bool):
     from .services import accounts
 
-    rows = accounts.list_users(_alur())
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for u in rows:
-        roles = "; ".join(f"{a}: {', '.join(r)}" for a, r in u["roles"].items())
-        click.echo(f"{u['username']:<28} {roles}")
+    _listing(accounts.list_users(_alur()), as_json, lambda u: f"{u['username']:<28} " + "; ".join(
+        f"{a}: {', '.join(r)}" for a, r in u["roles"].items()))
 
 
 @users.command("add")
@@ -171,12 +186,8 @@ def agencies():
 def agencies_list(as_json: bool):
     from .services import people
 
-    rows = people.list_agencies(_alur())
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for a in rows:
-        click.echo(f"{a['slug']:<16} {a['timezone']:<15} {a['name']} ({len(a['roles'])} peran / roles)")
+    _listing(people.list_agencies(_alur()), as_json,
+             lambda a: f"{a['slug']:<16} {a['timezone']:<15} {a['name']} ({len(a['roles'])} peran / roles)")
 
 
 @agencies.command("add")

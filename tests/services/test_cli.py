@@ -92,3 +92,17 @@ def test_an_agency_and_its_staff_are_set_up_from_the_command_line(seeded, tmp_pa
     assert accounts.authenticate(seeded, "yohana", password).roles == {}
     assert _invoke(seeded, "users", "deactivate", "yohana").exit_code == 0
     assert _invoke(seeded, "agencies", "add", "diskominfo-jayapura", "--name", "Lagi").exit_code == 1
+
+
+def test_commands_on_a_database_that_was_never_migrated_say_what_to_do(tmp_path):
+    from server.config import Settings
+
+    settings = Settings.from_env(database_url=f"sqlite:///{tmp_path / 'baru.db'}", instance_dir=tmp_path / "instance",
+                                 secret_key="test-secret")
+    app = create_app(settings=settings)
+    run = lambda *args: CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))  # noqa: E731
+    refused = run("users", "list")
+    assert refused.exit_code == 1 and "jalankan `alur db upgrade`" in refused.output
+    assert run("db", "upgrade").exit_code == 0
+    assert run("users", "list").exit_code == 0
+    app.extensions["alur"].close()
