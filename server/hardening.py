@@ -17,7 +17,7 @@ NUL = "\x00"
 
 def refuse_nul_characters() -> None:
     if NUL in request.path or _has_nul(request.args) or _has_nul(request.form) \
-            or any(NUL in (f.filename or "") for f in request.files.values()) \
+            or any(NUL in (f.filename or "") for _, f in request.files.items(multi=True)) \
             or (request.is_json and _contains_nul(request.get_json(silent=True))):
         raise AlurError("Permintaan berisi karakter NUL (\\u0000) yang tidak diizinkan; tidak ada yang diubah.",
                         "The request contains a NUL character (\\u0000), which is not allowed; nothing was changed.")

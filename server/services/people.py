@@ -102,7 +102,7 @@ def revoke(alur: Alur, username: str, agency_slug: str, roles: list[str] | None 
         if not roles:
             s.execute(delete(Membership).where(Membership.user_id == user.id, Membership.agency_id == agency.id))
         audit.record(s, now, "user.revoked", agency_id=agency.id, after={"user_id": user.id, "roles": roles})
-        released = _release_what_they_can_no_longer_do(s, now, user.id)
+        released = _release_what_they_can_no_longer_do(s, now, user)
         return {"username": username, "agency": agency.slug, "roles": _roles_in(s, user.id, agency.id),
                 "released_tasks": released}
 
@@ -116,7 +116,7 @@ def set_active(alur: Alur, username: str, active: bool) -> dict:
         released = 0
         if not active:
             s.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
-            released = _release_what_they_can_no_longer_do(s, now, user.id)
+            released = _release_what_they_can_no_longer_do(s, now, user)
         audit.record(s, now, "user.activated" if active else "user.deactivated", after={"user_id": user.id})
         return {"username": username, "active": active, "released_tasks": released}
 
@@ -130,16 +130,14 @@ def reset_password(alur: Alur, username: str, new: str) -> None:
         accounts.set_password(s, alur.clock.now(), _user(s, username), new, None)
 
 
-def _release_what_they_can_no_longer_do(s: Session, now, user_id: int) -> int:
-    s.flush()
-    active = s.scalar(select(User.active).where(User.id == user_id))
-    held = set(s.scalars(select(UserRole.role_id).where(UserRole.user_id == user_id)).all()) if active else set()
+def _release_what_they_can_no_longer_do(s: Session, now, user: User) -> int:
+    held = set(s.scalars(select(UserRole.role_id).where(UserRole.user_id == user.id))) if user.active else set()
     released = 0
-    for task in s.scalars(select(HumanTask).where(HumanTask.assignee_id == user_id, HumanTask.state == "ready")):
+    for task in s.scalars(select(HumanTask).where(HumanTask.assignee_id == user.id, HumanTask.state == "ready")):
         if task.role_id not in held:
             task.assignee_id, task.claimed_at = None, None
             audit.record(s, now, "task.released", agency_id=task.agency_id, instance_id=task.instance_id,
-                         task_id=task.id, before={"assignee": user_id}, after={"assignee": None})
+                         task_id=task.id, before={"assignee": user.id}, after={"assignee": None})
             released += 1
     return released
 

@@ -7,10 +7,11 @@ from flask_login import login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
-from ..errors import InvalidInput
+from ..errors import AlurError
 from ..services import accounts
 from . import web
 from .common import actor, alur, locale
+from .forms_io import field_errors
 
 
 class PasswordForm(FlaskForm):
@@ -28,10 +29,8 @@ def account():
     if form.validate_on_submit():
         try:
             accounts.change_password(alur(), actor(), form.current.data, form.new.data, form.repeated.data)
-        except InvalidInput as exc:
-            errors = {name: [m["en"] if locale() == "en" else m["id"] for m in msgs]
-                      for name, msgs in exc.fields.items()}
-            status = 422
+        except AlurError as exc:  # wrong fields, or the account is locked after too many guesses
+            errors, status = field_errors(exc, locale()), exc.status
         else:
             login_user(accounts.actor_by_id(alur(), actor().id))  # this session goes on with the new key
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")

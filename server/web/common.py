@@ -39,23 +39,32 @@ def _error_page(exc: AlurError):
 
     if request.path.startswith("/api/"):
         return {"error": exc.code, "message": exc.message(locale())}, exc.status
-    titles = {403: "Akses ditolak", 404: "Tidak ditemukan", 409: "Tidak dapat dilanjutkan"}
-    title_en = {403: "Access denied", 404: "Not found", 409: "Cannot continue"}
-    title = (title_en if locale() == "en" else titles).get(exc.status, "Kesalahan" if locale() != "en" else "Error")
-    return render_template("message.html", title=title, message=exc.message(locale())), exc.status
+    return render_template("message.html", title=_title(exc.status), message=exc.message(locale())), exc.status
 
 
-# status -> (title, explanation) in Indonesian and English, for the pages' HTTP errors
-_HTTP_PAGES = {
-    400: (("Permintaan ditolak", "Permintaan ini tidak dapat diproses."),
-          ("Request refused", "This request cannot be processed.")),
-    404: (("Tidak ditemukan", "Halaman yang dicari tidak ada."),
-          ("Not found", "The page you are looking for does not exist.")),
-    405: (("Tidak diizinkan", "Alamat ini tidak menerima cara kirim tersebut."),
-          ("Not allowed", "This address does not accept that method.")),
-    413: (("Kiriman terlalu besar", "Kiriman melebihi batas ukuran berkas; kirim berkas yang lebih kecil."),
-          ("Upload too large", "The upload is over the size limit; send smaller files.")),
+# An error page's title by status, in Indonesian and English.
+_TITLES = {
+    400: ("Permintaan ditolak", "Request refused"),
+    403: ("Akses ditolak", "Access denied"),
+    404: ("Tidak ditemukan", "Not found"),
+    405: ("Tidak diizinkan", "Not allowed"),
+    409: ("Tidak dapat dilanjutkan", "Cannot continue"),
+    413: ("Kiriman terlalu besar", "Upload too large"),
 }
+# What the page says for HTTP errors no service raised (no message of their own).
+_HTTP_MESSAGES = {
+    400: ("Permintaan ini tidak dapat diproses.", "This request cannot be processed."),
+    404: ("Halaman yang dicari tidak ada.", "The page you are looking for does not exist."),
+    405: ("Alamat ini tidak menerima cara kirim tersebut.", "This address does not accept that method."),
+    413: ("Kiriman melebihi batas ukuran berkas; kirim berkas yang lebih kecil.",
+          "The upload is over the size limit; send smaller files."),
+}
+
+
+def _title(status: int) -> str:
+    return _TITLES.get(status, ("Kesalahan", "Error"))[1 if locale() == "en" else 0]
+
+
 _CSRF_EXPIRED = ("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi; "
                  "tidak ada yang diubah.",
                  "This form has expired or is not valid. Reload the page and send it again; nothing was changed.")
@@ -67,14 +76,10 @@ def _http_error_page(exc: HTTPException):
 
     if request.path.startswith("/api/"):  # an address no API route matched
         return http_error(exc.code, exc.name, exc.description).to_dict(locale()), exc.code
-    en = locale() == "en"
-    pages = _HTTP_PAGES.get(exc.code)
-    if pages is None:
+    if exc.code not in _HTTP_MESSAGES:
         return exc
-    title, message = pages[1 if en else 0]
-    if isinstance(exc, CSRFError):
-        message = _CSRF_EXPIRED[1 if en else 0]
-    return render_template("message.html", title=title, message=message), exc.code
+    message = (_CSRF_EXPIRED if isinstance(exc, CSRFError) else _HTTP_MESSAGES[exc.code])[1 if locale() == "en" else 0]
+    return render_template("message.html", title=_title(exc.code), message=message), exc.code
 
 
 @web.app_context_processor

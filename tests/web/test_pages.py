@@ -286,3 +286,29 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(browser):
     assert here.get("/").status_code == 200  # this browser goes on
     gone = elsewhere.get("/")
     assert gone.status_code == 302 and "/login" in gone.headers["Location"]  # the other one is signed out
+
+
+def test_a_nul_character_in_any_uploaded_files_name_is_refused(browser, seeded):
+    from sqlalchemy import func, select
+
+    from server.models import Attachment
+
+    user = browser("kemenpora.karo")
+    r = user.submit("/mulai/kemenpora_publikasi_media_sosial", {"judul": "Surat"},
+                    files={"dokumen_permohonan__upload": [(samples.pdf(), "surat.pdf"),
+                                                          (samples.pdf("kedua"), "kedua\u0000.pdf")]})
+    assert r.status_code == 400 and "karakter NUL" in r.get_data(as_text=True)
+    with seeded.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 0  # not even the first file
+
+
+def test_guessing_the_current_password_on_the_account_page_locks_it_with_a_message(browser):
+    from server.services import accounts
+
+    user = browser("bsip.katim")
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        assert user.submit("/akun", {"current": "tebakan", "new": "Baru-sekali-2026",
+                                     "repeated": "Baru-sekali-2026"}).status_code == 422
+    locked = user.submit("/akun", {"current": DEMO_PASSWORD, "new": "Baru-sekali-2026", "repeated": "Baru-sekali-2026"})
+    assert locked.status_code == 429
+    assert 'role="alert">Terlalu banyak percobaan masuk yang gagal' in locked.get_data(as_text=True)
