@@ -9,8 +9,8 @@ from werkzeug.routing import IntegerConverter
 
 from .config import REPO_ROOT, Settings
 from .hardening import add_security_headers, refuse_nul_characters
-from .services import accounts
-from .services.context import Alur
+from .kernel import accounts
+from .kernel.context import Alur
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -75,8 +75,11 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
 
     from .api import api
     from .web import web
+    from .work import api as work_api  # noqa: F401  (routes on the API blueprint)
+    from .work.pages import pages as work_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
     app.register_blueprint(api)
     app.register_blueprint(web)
+    app.register_blueprint(work_pages)
     return app

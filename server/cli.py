@@ -77,7 +77,7 @@ def db_upgrade(revision: str):
 @click.option("--agency", help="agency slug (default: the diagram's alur.agency property)")
 def deploy(files, agency):
     """Deploy BPMN files as new process versions."""
-    from .services import deployment
+    from .modeling.services import deployment
 
     failed = False
     for path in files:
@@ -94,7 +94,7 @@ def deploy(files, agency):
 @main.command()
 def demo():
     """Load the demo agencies, users, diagrams and instances (idempotent)."""
-    from .services import demo as demo_data
+    from . import demo as demo_data
 
     report = demo_data.load(_alur())
     click.echo(demo_data.describe(report))
@@ -108,7 +108,7 @@ def users():
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def users_list(as_json: bool):
-    from .services import accounts
+    from .kernel import accounts
 
     _listing(accounts.list_users(_alur()), as_json, lambda u: f"{u['username']:<28} " + "; ".join(
         f"{a}: {', '.join(r)}" for a, r in u["roles"].items()))
@@ -122,7 +122,7 @@ def users_list(as_json: bool):
 @click.option("--role", "roles", multiple=True, help="a role (lane) in that agency; repeatable")
 def users_add(username, display_name, email, agency, roles):
     """Create a user; prints the generated password to hand over (they change it under "Akun")."""
-    from .services import people
+    from .admin.services import people
 
     if roles and not agency:
         raise click.UsageError("--role needs --agency")
@@ -137,7 +137,7 @@ def users_add(username, display_name, email, agency, roles):
 @click.option("--role", "roles", multiple=True, required=True, help="a role (lane) in the agency; repeatable")
 def users_grant(username, agency, roles):
     """Give a user roles (lanes) in an agency, joining it if needed."""
-    from .services import people
+    from .admin.services import people
 
     done = _or_fail(lambda: people.grant(_alur(), username, agency, list(roles)))
     click.echo(f"{username} @ {agency}: {'; '.join(done['roles'])}")
@@ -149,7 +149,7 @@ def users_grant(username, agency, roles):
 @click.option("--role", "roles", multiple=True, help="roles to take away (none: leave the agency)")
 def users_revoke(username, agency, roles):
     """Take roles (or the whole agency) away; claimed tasks they can no longer do go back to the team."""
-    from .services import people
+    from .admin.services import people
 
     done = _or_fail(lambda: people.revoke(_alur(), username, agency, list(roles) or None))
     click.echo(f"{username} @ {agency}: {'; '.join(done['roles']) or '-'}; "
@@ -160,7 +160,7 @@ def users_revoke(username, agency, roles):
 @click.argument("username")
 def users_deactivate(username):
     """Stop a user signing in; their tokens end and their claimed tasks go back to the team."""
-    from .services import people
+    from .admin.services import people
 
     done = _or_fail(lambda: people.set_active(_alur(), username, False))
     click.echo(f"{username}: nonaktif / deactivated; {done['released_tasks']} tugas dikembalikan / tasks released")
@@ -170,7 +170,7 @@ def users_deactivate(username):
 @click.argument("username")
 def users_activate(username):
     """Let a deactivated user sign in again."""
-    from .services import people
+    from .admin.services import people
 
     _or_fail(lambda: people.set_active(_alur(), username, True))
     click.echo(f"{username}: aktif / active")
@@ -184,7 +184,7 @@ def agencies():
 @agencies.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def agencies_list(as_json: bool):
-    from .services import people
+    from .admin.services import people
 
     _listing(people.list_agencies(_alur()), as_json,
              lambda a: f"{a['slug']:<16} {a['timezone']:<15} {a['name']} ({len(a['roles'])} peran / roles)")
@@ -197,7 +197,7 @@ def agencies_list(as_json: bool):
               help="Asia/Jakarta (WIB), Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
 def agencies_add(slug, name, timezone):
     """Add an agency; then deploy its SOPs with `alur deploy --agency SLUG` and add its users."""
-    from .services import people
+    from .admin.services import people
 
     done = _or_fail(lambda: people.add_agency(_alur(), slug, name, timezone))
     click.echo(f"{done['slug']}: {done['name']} ({done['timezone']})")
@@ -208,7 +208,7 @@ def agencies_add(slug, name, timezone):
 @click.password_option(prompt="Kata sandi baru / new password")
 def users_set_password(username: str, password: str):
     """Set a user's password (and lift a sign-in lock); their sessions and API tokens end."""
-    from .services import people
+    from .admin.services import people
 
     _or_fail(lambda: people.reset_password(_alur(), username, password))
     click.echo(f"{username}: kata sandi diganti / password changed")
@@ -226,7 +226,7 @@ def calendar():
 @click.option("--note", default="")
 def calendar_day(agency, day, kind, note):
     """Mark DAY as an extra day off, an extra working day, or back to normal."""
-    from .services import calendars
+    from .kernel import calendars
 
     _or_fail(lambda: calendars.set_day(_alur(), agency, day.date(), kind, note))
     click.echo(f"{agency} {day:%Y-%m-%d}: {kind}")
@@ -239,7 +239,7 @@ def calendar_day(agency, day, kind, note):
 @click.option("--closes", default="16:00", show_default=True)
 def calendar_week(agency, days, opens, closes):
     """Set the agency's working week and office hours."""
-    from .services import calendars
+    from .kernel import calendars
 
     _or_fail(lambda: calendars.set_week(_alur(), agency, [int(d) for d in days.split(",") if d.strip()],
                                         opens, closes))
@@ -254,7 +254,7 @@ def serve(host: str, port: int, no_scheduler: bool):
     """Serve Alur in one process: web, API and the timer scheduler (production: gunicorn + alur worker)."""
     from werkzeug.serving import run_simple
 
-    from .services.scheduler import BackgroundScheduler
+    from .deadlines.scheduler import BackgroundScheduler
 
     if not no_scheduler:
         BackgroundScheduler(_alur()).start()
@@ -269,7 +269,7 @@ def worker(once: bool, interval: float):
     """Fire due timers, escalate overdue tasks and send e-mail, in a loop."""
     import threading
 
-    from .services.scheduler import run_forever, run_once
+    from .deadlines.scheduler import run_forever, run_once
 
     if once:
         click.echo(json.dumps(run_once(_alur())))

@@ -15,8 +15,9 @@ from server.files import samples
 from server.i18n import compile_catalogs
 from server.migrate import upgrade
 from server.models import Base
-from server.services import demo, versions
-from server.services.context import Alur
+from server import demo
+from server.kernel import versions
+from server.kernel.context import Alur
 
 DEMO_PASSWORD = "kata-sandi-uji"
 

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from ..errors import Forbidden, Unauthenticated
-from ..services import accounts
+from ..kernel import accounts
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -1,11 +1,11 @@
 """API routes: parse the request, call one service, return JSON. No business logic here."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AlurError, InvalidInput, http_error
-from ..services import accounts, attachments, instances, notifications, processes, tasks
+from ..kernel import accounts, notifications
 from .auth import authenticate_request
 from .openapi import openapi_document
 
@@ -14,7 +14,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.token", "api.openapi"}
 
 
-def _alur():
+def alur():
     return current_app.extensions["alur"]
 
 
@@ -23,7 +23,7 @@ def _locale() -> str:
     return "en" if lang == "en" else "id"
 
 
-def _json_body() -> dict:
+def json_body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
         raise AlurError("Badan permintaan harus JSON yang sah (Content-Type: application/json).",
@@ -60,9 +60,9 @@ def _unexpected(exc: Exception):
 
 @api.post("/auth/token")
 def token():
-    body = _json_body()
-    actor = accounts.authenticate(_alur(), str(body.get("username", "")), str(body.get("password", "")))
-    value, expires = accounts.issue_token(_alur(), actor)
+    body = json_body()
+    actor = accounts.authenticate(alur(), str(body.get("username", "")), str(body.get("password", "")))
+    value, expires = accounts.issue_token(alur(), actor)
     return jsonify({"token": value, "token_type": "Bearer", "expires_at": expires.isoformat(),
                     "user": _me(actor)}), 201
 
@@ -79,73 +79,7 @@ def _me(actor) -> dict:
 
 @api.get("/notifications")
 def list_notifications():
-    return jsonify(notifications.unread(_alur(), g.actor, locale=_locale()))
-
-
-@api.get("/processes")
-def list_processes():
-    return jsonify({"items": processes.list_processes(_alur(), g.actor)})
-
-
-@api.post("/processes/<key>/instances")
-def start_instance(key: str):
-    body = _json_body()
-    result = instances.start(_alur(), g.actor, key, body.get("data", {}), agency=body.get("agency"))
-    return jsonify(result), 201
-
-
-@api.get("/instances/<id:instance_id>")
-def get_instance(instance_id: int):
-    return jsonify(instances.get(_alur(), g.actor, instance_id))
-
-
-@api.get("/tasks")
-def list_tasks():
-    try:
-        limit = int(request.args.get("limit", 50))
-        offset = max(0, int(request.args.get("offset", 0)))
-    except ValueError as exc:
-        raise InvalidInput("limit dan offset harus bilangan bulat.", "limit and offset must be integers.") from exc
-    return jsonify(tasks.list_tasks(_alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
-
-
-@api.get("/tasks/<id:task_id>")
-def get_task(task_id: int):
-    return jsonify(tasks.get_task(_alur(), g.actor, task_id))
-
-
-@api.post("/tasks/<id:task_id>/claim")
-def claim_task(task_id: int):
-    return jsonify(tasks.claim(_alur(), g.actor, task_id))
-
-
-@api.post("/tasks/<id:task_id>/release")
-def release_task(task_id: int):
-    return jsonify(tasks.release(_alur(), g.actor, task_id))
-
-
-@api.post("/tasks/<id:task_id>/complete")
-def complete_task(task_id: int):
-    body = _json_body()
-    return jsonify(tasks.complete(_alur(), g.actor, task_id, body.get("data", {})))
-
-
-@api.post("/attachments")
-def upload_attachment():
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Sertakan berkas pada isian 'file' (multipart/form-data).",
-                           "Send the file in the 'file' field (multipart/form-data).",
-                           fields={"file": [{"id": "Wajib diisi.", "en": "This field is required."}]})
-    result = attachments.upload(_alur(), g.actor, upload.stream, upload.filename or "berkas",
-                                agency=request.form.get("agency"))
-    return jsonify(result), 201
-
-
-@api.get("/attachments/<attachment_id>")
-def download_attachment(attachment_id: str):
-    info, fh = attachments.open_for_download(_alur(), g.actor, attachment_id)
-    return send_file(fh, mimetype=info["content_type"], download_name=info["filename"], as_attachment=True)
+    return jsonify(notifications.unread(alur(), g.actor, locale=_locale()))
 
 
 @api.get("/openapi.json")

@@ -1,11 +1,11 @@
-"""Browser pages: sign-in, the task inbox, task and start forms, instances, attachments.
+"""What every page shares: the layout, sign-in, the account page, notifications, error pages.
 
-Each view calls services only; the pages work without JavaScript.
+Each domain has its own blueprint for its pages (e.g. server.work.pages).
 """
 from flask import Blueprint
 
 web = Blueprint("web", __name__, template_folder="templates")
 
-from . import account, auth, files, inbox, instance_pages, notices, start, task_pages  # noqa: E402,F401  (routes)
+from . import account, auth, notices  # noqa: E402,F401  (routes)
 
 __all__ = ["web"]

@@ -8,10 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
 from ..errors import AlurError
-from ..services import accounts
+from ..kernel import accounts
 from . import web
-from .common import actor, alur, locale
-from .forms_io import field_errors
+from .common import actor, alur, field_errors, locale
 
 
 class PasswordForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..errors import Unauthenticated
-from ..services import accounts
+from ..kernel import accounts
 from . import web
 from .common import alur, locale
 
@@ -30,7 +30,7 @@ def login():
             error = exc.message(locale())
         else:
             login_user(user)
-            return redirect(_local_target(request.args.get("next", "")) or url_for("web.inbox"))
+            return redirect(_local_target(request.args.get("next", "")) or url_for("work.inbox"))
     elif request.method == "POST":
         error = _("Please fill in your username and password.")
     return render_template("login.html", form=form, error=error), (401 if error else 200)

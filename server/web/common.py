@@ -33,6 +33,14 @@ def _day(value):
     return dates.day(value, locale())
 
 
+def field_errors(exc: AlurError, lang: str) -> dict[str, list[str]]:
+    """A service's error as messages per form field (or for the whole form), in the user's language."""
+    errors = {name: [m["en"] if lang == "en" else m["id"] for m in msgs] for name, msgs in exc.fields.items()}
+    if not errors:
+        errors["_form"] = [exc.message(lang)]
+    return errors
+
+
 @web.app_errorhandler(AlurError)
 def _error_page(exc: AlurError):
     from flask import request
@@ -86,7 +94,7 @@ def _http_error_page(exc: HTTPException):
 def _template_globals():
     unread = 0
     if getattr(current_user, "is_authenticated", False):
-        from ..services import notifications
+        from ..kernel import notifications
 
         unread = notifications.unread_count(alur(), current_user)
     return {"lang": locale(), "unread_notices": unread}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import login_required
 
-from ..services import notifications
+from ..kernel import notifications
 from . import web
 from .common import actor, alur, locale
 

@@ -67,8 +67,8 @@ def test_other_agency_and_other_lane_cannot_touch_a_task(login, seeded):
 
 
 def test_a_claimed_task_is_closed_to_others_of_the_lane(login, seeded):
-    from server.services import accounts
-    from server.services.actors import load_actor
+    from server.kernel import accounts
+    from server.kernel.actors import load_actor
 
     karo = login("kemenpora.karo")
     task_id = _start(karo)["open_tasks"][0]["id"]

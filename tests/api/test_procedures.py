@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from server.services.demo import USERS, username_for
+from server.demo import USERS, username_for
 
 from ..conftest import EXPECTED_DIR
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from server.models import ProcessInstance
-from server.services import timers
-from server.services.demo import username_for
+from server.deadlines import timers
+from server.demo import username_for
 
 from ..conftest import EXPECTED_DIR, ApiUser
 

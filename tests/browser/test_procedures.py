@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from server.models import HumanTask, ProcessInstance, User
-from server.services.demo import username_for
+from server.demo import username_for
 
 from ..conftest import EXPECTED_DIR
 from .conftest import PLACEHOLDER, expect, fill_form, login, shot, submit_form, visit

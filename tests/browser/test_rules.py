@@ -7,7 +7,8 @@ import re
 from sqlalchemy import select
 
 from server.models import Agency, HumanTask, ProcessInstance
-from server.services import accounts, demo
+from server.kernel import accounts
+from server import demo
 
 from ..conftest import DEMO_PASSWORD
 from .conftest import csrf_token, expect, fill_form, login, send_button, shot, visit

@@ -9,7 +9,7 @@ from flask.cli import ScriptInfo
 
 from server.app import create_app
 from server.cli import main
-from server.services.demo import USERS
+from server.demo import USERS
 
 
 def _invoke(alur, *args):
@@ -37,7 +37,7 @@ def test_demo_loads_everything_and_users_list_reports_it(alur):
 def test_calendar_commands_change_due_dates(seeded):
     from datetime import date
 
-    from server.services.calendars import calendar_for
+    from server.kernel.calendars import calendar_for
 
     assert _invoke(seeded, "calendar", "day", "--agency", "bsip", "2026-12-07", "off", "--note", "Rapat kerja").exit_code == 0
     assert _invoke(seeded, "calendar", "week", "--agency", "bsip", "--days", "0,1,2,3,4,5").exit_code == 0
@@ -57,7 +57,7 @@ def test_worker_once_runs_one_round_and_reports_it(seeded):
 
 
 def test_users_set_password_resets_with_a_hidden_prompt(seeded):
-    from server.services import accounts
+    from server.kernel import accounts
 
     result = CliRunner().invoke(main, ["users", "set-password", "bsip.staf"],
                                 input="Reset-oleh-admin\nReset-oleh-admin\n",
@@ -69,7 +69,7 @@ def test_users_set_password_resets_with_a_hidden_prompt(seeded):
 
 
 def test_an_agency_and_its_staff_are_set_up_from_the_command_line(seeded, tmp_path):
-    from server.services import accounts
+    from server.kernel import accounts
 
     assert _invoke(seeded, "agencies", "add", "diskominfo-jayapura", "--name", "Diskominfo Kota Jayapura",
                    "--timezone", "Asia/Jayapura").exit_code == 0

@@ -9,8 +9,9 @@ from server.errors import Conflict
 from server.formschema.samples import sample_submission
 from server.models import Agency, AuditEvent, HumanTask
 from server.files import samples
-from server.services import accounts, attachments, instances, tasks
-from server.services.actors import load_actor
+from server.kernel import accounts
+from server.work.services import attachments, instances, tasks
+from server.kernel.actors import load_actor
 
 KEY = "bsip_informasi_media_sosial"
 ROUNDS = 10

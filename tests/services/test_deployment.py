@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server.errors import DiagramRejected
 from server.models import LaneRole, ProcessVersion, Role
-from server.services import deployment
+from server.modeling.services import deployment
 
 BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 

@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from server.errors import Conflict
 from server.models import HumanTask, User
-from server.services import deployment, instances, tasks
-from server.services.actors import load_actor
+from server.modeling.services import deployment
+from server.work.services import instances, tasks
+from server.kernel.actors import load_actor
 
 from .test_deployment import _diagram
 

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from server.files import samples
 from server.models import ProcessInstance, User
-from server.services import attachments, instances, tasks
-from server.services.actors import load_actor
+from server.work.services import attachments, instances, tasks
+from server.kernel.actors import load_actor
 
 KEY = "kemenpora_publikasi_media_sosial"
 LOOPS = 300

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from server.errors import InvalidInput, NotFound, Unauthenticated
 from server.models import ApiToken, AuditEvent, User
-from server.services import accounts, people
+from server.kernel import accounts
+from server.admin.services import people
 
 from ..conftest import DEMO_PASSWORD
 

@@ -7,7 +7,10 @@ from sqlalchemy import func, select
 
 from server.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from server.models import ApiToken, AuditEvent, HumanTask, User
-from server.services import accounts, deployment, instances, people, processes, tasks
+from server.kernel import accounts
+from server.modeling.services import deployment
+from server.work.services import instances, processes, tasks
+from server.admin.services import people
 
 from .test_deployment import _diagram
 

@@ -11,7 +11,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from server.models import AuditEvent, HumanTask, Notification, User
-from server.services import notifications, scheduler
+from server.kernel import notifications
+from server.deadlines import scheduler
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -148,7 +149,7 @@ def test_an_assigned_task_tells_its_assignee_not_the_whole_lane(seeded, login):
 
 
 def _actor(alur, username):
-    from server.services.actors import load_actor
+    from server.kernel.actors import load_actor
 
     with alur.db.transaction() as s:
         return load_actor(s, s.scalar(select(User.id).where(User.username == username)))

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from server.models import AuditEvent, HumanTask, ProcessInstance, ProcessModel, ProcessSchedule
-from server.services import demo, scheduler, tasks, timers
-from server.services.actors import load_actor
+from server import demo
+from server.deadlines import scheduler, timers
+from server.work.services import tasks
+from server.kernel.actors import load_actor
 from server.models import User
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -18,11 +18,11 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from server.errors import InvalidInput
 from server.formschema import decision_field, validate_submission
 from server.formschema.samples import sample_submission
-from server.web.formview import add_row_request, build_fields, parse_form
+from server.work.pages.formview import add_row_request, build_fields, parse_form
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = sorted((ROOT / "forms").glob("**/*.schema.json"))
-TEMPLATE = ('{% import "_form.html" as ui %}{{ ui.render_fields(fields) }}'
+TEMPLATE = ('{% import "work/_form.html" as ui %}{{ ui.render_fields(fields) }}'
             '{% for f in fields if f.kind == "decision" %}{{ ui.render_decision(f) }}{% endfor %}')
 
 
@@ -32,7 +32,7 @@ def _(s, **kw):
 
 @pytest.fixture(scope="module")
 def env():
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "server/web/templates"),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT / "server/web/templates", ROOT / "server/work/templates"]),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals["_"] = _
     return env
@@ -506,7 +506,7 @@ def test_values_of_the_wrong_shape_still_render(env):
 
 
 def test_no_javascript_or_styles_inline():
-    text = (ROOT / "server/web/templates/_form.html").read_text(encoding="utf-8")
+    text = (ROOT / "server/work/templates/work/_form.html").read_text(encoding="utf-8")
     assert "<script" not in text and "style=" not in text
     assert not re.search(r"\son[a-z]+=", text)
 

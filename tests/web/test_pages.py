@@ -144,7 +144,7 @@ def test_notifications_show_in_the_header_and_on_their_page(browser, seeded):
     from sqlalchemy import select
 
     from server.models import Agency, User
-    from server.services import notifications
+    from server.kernel import notifications
 
     user = browser("ponjong.admin")
     with seeded.db.transaction() as s:
@@ -166,8 +166,9 @@ def test_history_shows_dates_and_links_readably(browser, seeded):
 
     from server.formschema.samples import sample_submission
     from server.models import User
-    from server.services import demo, instances, tasks
-    from server.services.actors import load_actor
+    from server import demo
+    from server.work.services import instances, tasks
+    from server.kernel.actors import load_actor
 
     seeded.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta")))
     instance_id = int(re.search(r"#(\d+)", demo.drive(seeded, "kemenpora_publikasi_media_sosial", steps=6)).group(1))
@@ -303,7 +304,7 @@ def test_a_nul_character_in_any_uploaded_files_name_is_refused(browser, seeded):
 
 
 def test_guessing_the_current_password_on_the_account_page_locks_it_with_a_message(browser):
-    from server.services import accounts
+    from server.kernel import accounts
 
     user = browser("bsip.katim")
     for _ in range(accounts.MAX_FAILED_LOGINS):

@@ -1,0 +1,1 @@
+"""Admin Instansi: an agency's users, roles, lanes and calendar."""

@@ -1,0 +1,1 @@
+"""Admin operations: Flask-free, called by the admin pages and the CLI."""

@@ -1,0 +1,1 @@
+"""Process owners: modelling, linting and deploying SOP diagrams."""

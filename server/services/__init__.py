@@ -1,1 +1,0 @@
-"""Business operations. Flask-free: the web, the API, the CLI and the benchmarks call these."""

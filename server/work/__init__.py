@@ -1,0 +1,1 @@
+"""Staff (pelaksana): the task inbox, starting SOPs, completing tasks through forms, attachments."""

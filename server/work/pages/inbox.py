@@ -1,0 +1,53 @@
+"""The home page: my tasks and my team's, most urgent first."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ...errors import AlurError
+from ..services import processes, tasks
+from . import pages
+from ...web.common import actor, alur, locale
+
+PAGE = 20
+TABS = {"saya": "mine", "tim": "team"}
+
+
+@pages.get("/")
+@login_required
+def inbox():
+    tab = request.args.get("tab", "saya")
+    tab = tab if tab in TABS else "saya"
+    process = request.args.get("proses") or None
+    search = (request.args.get("q") or "").strip()[:100] or None
+    page = max(1, request.args.get("hal", 1, type=int) or 1)
+    me = actor()
+    listing = {name: tasks.list_tasks(alur(), me, scope, limit=PAGE, offset=(page - 1) * PAGE if name == tab else 0,
+                                      process=process, search=search)
+               for name, scope in TABS.items()}
+    return render_template("work/inbox.html", tab=tab, listing=listing, current=listing[tab], page=page, per_page=PAGE,
+                           process=process, search=search or "",
+                           processes=[p for p in processes.list_processes(alur(), me)])
+
+
+@pages.post("/tugas/<id:task_id>/ambil")
+@login_required
+def claim(task_id: int):
+    try:
+        tasks.claim(alur(), actor(), task_id)
+        flash(_("The task is now yours."), "success")
+    except AlurError as exc:
+        flash(exc.message(locale()), "error")
+    return redirect(request.form.get("next") or url_for("work.inbox", tab="saya"))
+
+
+@pages.post("/tugas/<id:task_id>/lepas")
+@login_required
+def release(task_id: int):
+    try:
+        tasks.release(alur(), actor(), task_id)
+        flash(_("The task went back to your team."), "success")
+    except AlurError as exc:
+        flash(exc.message(locale()), "error")
+    return redirect(url_for("work.inbox", tab="tim"))

@@ -1,0 +1,93 @@
+"""Starting process instances and reading them back."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ...engine import EngineFault
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion
+from ...kernel import audit
+from ...kernel.actors import Actor
+from ...kernel.context import Alur
+from .forms import check_submission
+from .history import history
+from ...kernel.stepping import apply_run, deadlines
+from ...kernel.versions import VersionInfo, version_info, xml_loader
+
+
+def _active_version(s, actor: Actor, key: str, agency: str | None) -> VersionInfo:
+    query = (select(ProcessVersion.id, Agency.slug).join(ProcessModel, ProcessModel.id == ProcessVersion.process_model_id)
+             .join(Agency, Agency.id == ProcessModel.agency_id)
+             .where(ProcessModel.key == key, ProcessVersion.active.is_(True)))
+    rows = [r for r in s.execute(query).all() if agency is None or r.slug == agency]
+    mine = [r for r in rows if actor.member_of(version_info(s, r.id).agency_id)]
+    if not mine:
+        if rows:
+            raise Forbidden("Anda bukan anggota instansi pemilik SOP ini.",
+                            "You are not a member of the agency that owns this SOP.")
+        raise NotFound(f"SOP '{key}' tidak ditemukan.", f"SOP '{key}' not found.")
+    if len(mine) > 1:
+        raise InvalidInput("SOP ini ada di beberapa instansi Anda; sebutkan instansinya.",
+                           "This SOP exists in several of your agencies; name the agency.")
+    return version_info(s, mine[0].id)
+
+
+def start(alur: Alur, actor: Actor, key: str, data: dict | None, agency: str | None = None) -> dict:
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise InvalidInput("Data harus berupa objek JSON.", "Data must be a JSON object.")
+    now = alur.clock.now()
+    with alur.db.transaction() as s:
+        info = _active_version(s, actor, key, agency)
+        start_event = info.manual_start()
+        if start_event is None:
+            raise Conflict("SOP ini dimulai otomatis oleh jadwal, tidak secara manual.",
+                           "This SOP starts on a schedule, not by hand.")
+        if not actor.holds(info.lane_roles.get(start_event["lane"])):
+            raise Forbidden(f"Hanya peran '{start_event['lane']}' yang dapat memulai SOP ini.",
+                            f"Only the role '{start_event['lane']}' can start this SOP.")
+        data, files = check_submission(alur, s, actor, info.agency_id, None, start_event.get("form"), data)
+        title = str(data.get("judul") or f"{info.name} {now:%Y-%m-%d %H:%M}")[:300]
+        try:
+            run = alur.engine.start(info.id, info.process_id, xml_loader(s, info.id), data,
+                                    deadlines(s, alur.clock, info.agency_id, None, info))
+        except EngineFault as exc:
+            raise Conflict(exc.message_id, exc.message_en) from exc
+        instance = ProcessInstance(version_id=info.id, agency_id=info.agency_id, title=title, status="running",
+                                   engine_state="", revision=1, started_by_id=actor.id, started_at=now)
+        s.add(instance)
+        s.flush()
+        if files:
+            files.link(s, instance.id)
+        audit.record(s, now, "instance.started", actor_id=actor.id, agency_id=info.agency_id,
+                     instance_id=instance.id, after={"key": key, "version": info.version, "data": data})
+        outcome = apply_run(s, now, instance.id, info.agency_id, 1, info, run, set(), actor.id, alur.forms)
+        return {"id": instance.id, "title": title, **outcome.as_dict()}
+
+
+def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
+    with alur.db.transaction() as s:
+        instance = s.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound("Instans tidak ditemukan.", "Instance not found.")
+        if not actor.member_of(instance.agency_id):
+            raise Forbidden("Anda tidak berhak melihat instans ini.", "You may not see this instance.")
+        info = version_info(s, instance.version_id)
+        done = history(s, instance.id, info, alur.forms)
+        open_tasks = [{"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,
+                       "created_at": t.created_at.isoformat(), "assignee_id": t.assignee_id}
+                      for t in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                 HumanTask.state == "ready")
+                                         .order_by(HumanTask.id))]
+        timezone = s.scalar(select(Agency.timezone).where(Agency.id == instance.agency_id))
+        data = {}
+        if instance.engine_state:
+            run = alur.engine.resume(info.id, info.process_id, xml_loader(s, info.id), instance.engine_state)
+            data = run.data
+    return {"id": instance.id, "key": info.key, "process": info.name, "agency": info.agency_slug,
+            "version": info.version, "title": instance.title, "status": instance.status,
+            "end_event": instance.end_event, "end_event_name": info.catalog["ends"].get(instance.end_event),
+            "error": instance.error_message, "sop_nomor": info.catalog["identity"].get("sop.nomor", ""),
+            "started_at": instance.started_at.isoformat(),
+            "ended_at": instance.ended_at.isoformat() if instance.ended_at else None,
+            "timezone": timezone, "data": data, "history": done, "open_tasks": open_tasks}

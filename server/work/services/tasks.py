@@ -1,0 +1,249 @@
+"""The human side of the engine: list, read, claim, release and complete user tasks."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import bindparam, func, or_, select, update
+
+from ...engine import EngineFault
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
+from ...kernel import audit
+from ...kernel.actors import Actor
+from ...kernel.context import Alur
+from .forms import check_submission, schema_of
+from .history import history
+from ...kernel.stepping import NOT_CARRIED, apply_run, deadlines, stop_instance
+from ...kernel.versions import version_info, xml_loader
+
+PAGE_MAX = 200
+OFFSET_MAX = 2**31 - 1
+
+
+def _visible(actor: Actor, task: HumanTask) -> bool:
+    return actor.member_of(task.agency_id) and (
+        actor.holds(task.role_id) or task.assignee_id == actor.id or task.completed_by_id == actor.id)
+
+
+def _load(s, actor: Actor, task_id: int) -> HumanTask:
+    task = s.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("Tugas tidak ditemukan.", "Task not found.")
+    if not _visible(actor, task):
+        raise Forbidden("Tugas ini bukan untuk peran Anda.", "This task is not for your role.")
+    return task
+
+
+def _may_act(actor: Actor, task: HumanTask) -> None:
+    if not actor.member_of(task.agency_id) or not actor.holds(task.role_id):
+        raise Forbidden("Tugas ini bukan untuk peran Anda.", "This task is not for your role.")
+    if task.state != "ready":
+        raise Conflict("Tugas ini sudah diselesaikan.", "This task is already done.")
+    if task.assignee_id not in (None, actor.id):
+        raise Conflict("Tugas ini sedang dikerjakan oleh pengguna lain.", "Another user has claimed this task.")
+
+
+SCOPES = ("mine", "claimable", "team")
+
+
+def list_tasks(alur: Alur, actor: Actor, scope: str = "mine", limit: int = 50, offset: int = 0,
+               process: str | None = None, search: str | None = None) -> dict:
+    """Open tasks, most urgent first (due soonest, then waiting longest).
+
+    `mine`: assigned to me. `claimable`: open in my lanes, claimed by nobody. `team`: open in my
+    lanes and not mine (those claimed by a colleague show who has them).
+    """
+    if scope not in SCOPES:
+        raise InvalidInput("Cakupan harus salah satu dari: mine, claimable, team.",
+                           "Scope must be one of: mine, claimable, team.")
+    limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, min(int(offset), OFFSET_MAX))  # past the end is an empty page, not a database overflow
+    now = alur.clock.now()
+    query = (select(HumanTask, ProcessInstance.title, ProcessInstance.version_id, User.display_name,
+                    Agency.timezone)
+             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+             .join(Agency, Agency.id == HumanTask.agency_id)
+             .outerjoin(User, User.id == HumanTask.assignee_id)
+             .where(HumanTask.state == "ready", HumanTask.agency_id.in_(actor.agency_ids)))
+    if scope == "mine":
+        query = query.where(HumanTask.assignee_id == actor.id)
+    elif scope == "claimable":
+        query = query.where(HumanTask.assignee_id.is_(None), HumanTask.role_id.in_(actor.role_ids))
+    else:
+        query = query.where(HumanTask.role_id.in_(actor.role_ids),
+                            or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id != actor.id))
+    if process:
+        query = query.join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id) \
+            .join(ProcessModel, ProcessModel.id == ProcessVersion.process_model_id) \
+            .where(ProcessModel.key == process)
+    if search:
+        query = query.where(func.lower(ProcessInstance.title).contains(search.strip().lower(), autoescape=True))
+    with alur.db.transaction() as s:
+        total = s.scalar(select(func.count()).select_from(query.with_only_columns(HumanTask.id).subquery()))
+        rows = s.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at,
+                                        HumanTask.id).limit(limit).offset(offset)).all()
+        items = []
+        for task, title, version_id, assignee, tz in rows:
+            item = _summary(task, title, version_info(s, version_id))
+            item.update(assignee=assignee, timezone=tz, overdue=bool(task.due_at and task.due_at <= now))
+            items.append(item)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _summary(task: HumanTask, title: str | None, info) -> dict:
+    step = info.step(task.element_id)
+    return {"id": task.id, "instance_id": task.instance_id, "instance_title": title,
+            "process": info.key, "process_name": info.name, "agency": info.agency_slug,
+            "element_id": task.element_id, "name": task.name, "lane": task.lane, "state": task.state,
+            "sop_no": step.get("no"), "assignee_id": task.assignee_id,
+            "created_at": task.created_at.isoformat(),
+            "due_at": task.due_at.isoformat() if task.due_at else None}
+
+
+def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
+    """A task with its SOP step, form, saved draft and the history of its instance so far."""
+    with alur.db.transaction() as s:
+        task = _load(s, actor, task_id)
+        instance = s.get(ProcessInstance, task.instance_id)
+        info = version_info(s, instance.version_id)
+        assignee = s.execute(select(User.username, User.display_name).where(User.id == task.assignee_id)).first() \
+            if task.assignee_id else None
+        timezone = s.scalar(select(Agency.timezone).where(Agency.id == task.agency_id))
+        out = _summary(task, instance.title, info)
+        out["history"] = history(s, task.instance_id, info, alur.forms)
+        previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
+    may_act = (task.state == "ready" and actor.holds(task.role_id) and task.assignee_id in (None, actor.id))
+    step = info.step(task.element_id)
+    out.update({
+        "assignee": assignee.username if assignee else None,
+        "assignee_name": assignee.display_name if assignee else None,
+        "timezone": timezone, "instance_status": instance.status, "may_act": may_act,
+        "overdue": bool(task.due_at and task.due_at <= alur.clock.now()),
+        "sop": {"nomor": info.catalog["identity"].get("sop.nomor", ""), "nama": info.name,
+                "no": step.get("no"), "kegiatan": step.get("kegiatan"), "kelengkapan": step.get("kelengkapan"),
+                "waktu": step.get("waktu"), "output": step.get("output"), "keterangan": step.get("keterangan")},
+        "form": schema_of(alur, step.get("form")),
+        "data": task.data, "draft": task.draft,
+        # A step done again after a rejection starts from what was sent last time, not empty.
+        "previous": {k: v for k, v in (previous or {}).items() if k not in NOT_CARRIED},
+    })
+    return out
+
+
+def claim(alur: Alur, actor: Actor, task_id: int) -> dict:
+    now = alur.clock.now()
+    with alur.db.transaction() as s:
+        task = _locked_task(s, alur, actor, task_id)
+        _may_act(actor, task)
+        if task.assignee_id != actor.id:
+            task.assignee_id, task.claimed_at = actor.id, now
+            audit.record(s, now, "task.claimed", actor_id=actor.id, agency_id=task.agency_id,
+                         instance_id=task.instance_id, task_id=task.id, before={"assignee": None},
+                         after={"assignee": actor.id})
+        return {"id": task.id, "assignee_id": task.assignee_id, "state": task.state}
+
+
+def release(alur: Alur, actor: Actor, task_id: int) -> dict:
+    now = alur.clock.now()
+    with alur.db.transaction() as s:
+        task = _locked_task(s, alur, actor, task_id)
+        _may_act(actor, task)
+        if task.assignee_id == actor.id:
+            task.assignee_id, task.claimed_at = None, None
+            audit.record(s, now, "task.released", actor_id=actor.id, agency_id=task.agency_id,
+                         instance_id=task.instance_id, task_id=task.id, before={"assignee": actor.id},
+                         after={"assignee": None})
+        return {"id": task.id, "assignee_id": task.assignee_id, "state": task.state}
+
+
+DRAFT_MAX_BYTES = 256 * 1024
+
+
+def save_draft(alur: Alur, actor: Actor, task_id: int, data) -> dict:
+    """Keeps what the user has typed so far, unvalidated, to finish later (only for them)."""
+    if not isinstance(data, dict):
+        raise InvalidInput("Data harus berupa objek JSON.", "Data must be a JSON object.")
+    if len(json.dumps(data, default=str)) > DRAFT_MAX_BYTES:
+        raise InvalidInput("Draf terlalu besar.", "The draft is too large.")
+    now = alur.clock.now()
+    with alur.db.transaction() as s:
+        task = _locked_task(s, alur, actor, task_id)
+        _may_act(actor, task)
+        task.draft = data
+        if task.assignee_id is None:  # whoever keeps a draft is working on it
+            task.assignee_id, task.claimed_at = actor.id, now
+        audit.record(s, now, "task.draft_saved", actor_id=actor.id, agency_id=task.agency_id,
+                     instance_id=task.instance_id, task_id=task.id)
+        return {"id": task.id, "assignee_id": task.assignee_id, "state": task.state}
+
+
+def _locked_task(s, alur: Alur, actor: Actor, task_id: int) -> HumanTask:
+    """Locks the task's instance first (one writer per instance), then reads the task fresh."""
+    instance_id = s.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+    if instance_id is None:
+        raise NotFound("Tugas tidak ditemukan.", "Task not found.")
+    if alur.db.is_postgres:
+        s.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id).with_for_update())
+        s.expire_all()
+    return _load(s, actor, task_id)
+
+
+def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
+    """One engine step in one transaction: validate, run the engine, write rows and state, audit.
+
+    This is the hot path of the server, so it speaks plain SQL (SQLAlchemy Core): one read of
+    task and instance, then only the writes the step needs.
+    """
+    now = alur.clock.now()
+    fault = None
+    with alur.db.connection() as db:
+        if alur.db.is_postgres:  # one writer per instance; the loser waits, then sees the task done
+            db.execute(select(INSTANCES.c.id).where(INSTANCES.c.id == select(TASKS.c.instance_id)
+                                                    .where(TASKS.c.id == task_id).scalar_subquery())
+                       .with_for_update())
+        row = db.execute(_TASK_AND_INSTANCE, {"task_id": task_id}).one_or_none()
+        if row is None:
+            raise NotFound("Tugas tidak ditemukan.", "Task not found.")
+        _may_act(actor, row)
+        if row.instance_status != "running":
+            raise Conflict("Instans ini tidak berjalan.", "This instance is not running.")
+        info = version_info(db, row.version_id)
+        step = info.step(row.element_id)
+        data, files = check_submission(alur, db, actor, row.agency_id, row.instance_id, step.get("form"), data)
+        try:
+            run = alur.engine.resume(info.id, info.process_id, xml_loader(db, info.id), row.engine_state,
+                                     deadlines(db, alur.clock, row.agency_id, row.instance_id, info))
+            still_open = {t.id for t in run.ready_user_tasks()} - {row.engine_task_id}
+            run.complete(row.engine_task_id, data)
+        except EngineFault as exc:
+            fault = exc
+        if fault is None:
+            db.execute(_TASK_DONE, {"_id": task_id, "state": "completed", "completed_at": now,
+                                    "completed_by_id": actor.id, "data": data, "draft": None,
+                                    "assignee_id": row.assignee_id or actor.id})
+            if files:
+                files.link(db, row.instance_id)
+            outcome = apply_run(db, now, row.instance_id, row.agency_id, row.revision, info, run,
+                                still_open, actor.id, alur.forms)
+            audit.record(db, now, "task.completed", actor_id=actor.id, agency_id=row.agency_id,
+                         instance_id=row.instance_id, task_id=task_id,
+                         before={"state": "ready", "revision": row.revision},
+                         after={"state": "completed", "revision": row.revision + 1, "data": data,
+                                "opened": [t["element_id"] for t in outcome.opened]})
+            return {"id": task_id, "state": "completed", "instance": {"id": row.instance_id, **outcome.as_dict()}}
+    stop_instance(alur, row.instance_id, actor.id, fault)
+    raise Conflict(f"Langkah tidak dapat dijalankan: {fault.message_id} Pengawas dapat melihat galat ini.",
+                   f"The step could not run: {fault.message_en} A supervisor can see this error.")
+
+
+TASKS = HumanTask.__table__
+INSTANCES = ProcessInstance.__table__
+_TASK_AND_INSTANCE = (
+    select(TASKS.c.id, TASKS.c.instance_id, TASKS.c.agency_id, TASKS.c.engine_task_id, TASKS.c.element_id,
+           TASKS.c.role_id, TASKS.c.state, TASKS.c.assignee_id,
+           INSTANCES.c.status.label("instance_status"), INSTANCES.c.version_id, INSTANCES.c.revision,
+           INSTANCES.c.engine_state)
+    .join(INSTANCES, INSTANCES.c.id == TASKS.c.instance_id)
+    .where(TASKS.c.id == bindparam("task_id"))
+)
+_TASK_DONE = update(TASKS).where(TASKS.c.id == bindparam("_id"))
