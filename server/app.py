@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
 
     from .api import api
     from .web import web
-    from .work import api as work_api  # noqa: F401  (routes on the API blueprint)
+    from .modeling import api as modeling_api  # noqa: F401  (routes on the API blueprint)
+    from .work import api as work_api  # noqa: F401
     from .work.pages import pages as work_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none

@@ -91,6 +91,27 @@ def deploy(files, agency):
     sys.exit(1 if failed else 0)
 
 
+@main.command("lint")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="the findings as JSON, per file")
+def lint_command(files, as_json):
+    """Check BPMN files against the SOP rules; exit code 1 when any has an error."""
+    from .modeling import lint
+
+    forms = current_app.extensions["alur"].forms  # no database needed
+    results = {path.name: lint.lint(path.read_bytes(), path.name, forms) for path in files}
+    if as_json:
+        click.echo(json.dumps({name: [f.as_dict() for f in found] for name, found in results.items()},
+                              ensure_ascii=False, indent=2))
+    else:
+        for name, found in results.items():
+            for f in found:
+                click.echo(f"{name}: {f.severity} {f.code} {f.element_id or '-'}: {f.message_id} / {f.message_en}")
+            errors = len(lint.errors(found))
+            click.echo(f"{name}: {errors} galat / errors, {len(found) - errors} peringatan / warnings")
+    sys.exit(1 if any(lint.errors(found) for found in results.values()) else 0)
+
+
 @main.command()
 def demo():
     """Load the demo agencies, users, diagrams and instances (idempotent)."""
@@ -111,7 +132,7 @@ def users_list(as_json: bool):
     from .kernel import accounts
 
     _listing(accounts.list_users(_alur()), as_json, lambda u: f"{u['username']:<28} " + "; ".join(
-        f"{a}: {', '.join(r)}" for a, r in u["roles"].items()))
+        f"{a}: {', '.join(u['agency_roles'][a] + r)}" for a, r in u["roles"].items()))
 
 
 @users.command("add")
@@ -134,7 +155,8 @@ def users_add(username, display_name, email, agency, roles):
 @users.command("grant")
 @click.argument("username")
 @click.option("--agency", required=True)
-@click.option("--role", "roles", multiple=True, required=True, help="a role (lane) in the agency; repeatable")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="an agency role (Pemilik Proses, Pengawas, Auditor, Admin Instansi) or a lane; repeatable")
 def users_grant(username, agency, roles):
     """Give a user roles (lanes) in an agency, joining it if needed."""
     from .admin.services import people

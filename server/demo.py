@@ -11,6 +11,7 @@ from .files import samples
 from .formschema.samples import sample_submission
 from .models import Agency, ProcessInstance, ProcessModel, User
 from .kernel import accounts
+from .kernel.access import AGENCY_ROLES
 from .work.services import attachments, instances, processes, tasks
 from .modeling.services import deployment
 from .kernel.actors import load_actor
@@ -50,6 +51,16 @@ USERS = [
 ]
 
 
+# The demo users' prefix per agency (as in USERS).
+PREFIXES = {"kemenpora": "kemenpora", "bsip": "bsip", "nomporejo": "nomporejo", "ponjong": "ponjong", "dki-ksd": "dki"}
+# Per agency, a user for each agency role: e.g. kemenpora.pengawas; and one auditor of every agency.
+AGENCY_ROLE_USERS = [(agency, f"{prefix}.{key}", key) for agency, prefix in PREFIXES.items()
+                     for key in ("pemilik", "pengawas", "auditor", "admin_instansi")]
+INSPEKTORAT = "inspektorat"
+_ROLE_OF_SUFFIX = {"pemilik": "pemilik_proses", "pengawas": "pengawas", "auditor": "auditor",
+                   "admin_instansi": "admin_instansi"}
+
+
 def username_for(agency: str, lane: str) -> str:
     return next(u for a, u, l in USERS if a == agency and l == lane)
 
@@ -87,6 +98,16 @@ def load(alur: Alur, with_instances: bool = True) -> Report:
                 user = accounts.create_user(s, now, username, f"{lane} ({agency_slug})", password_hash=shared_hash)
                 accounts.add_member(s, user.id, agency.id, [lane])
             report.users.append((username, agency_slug, lane))
+        for agency_slug, username, suffix in AGENCY_ROLE_USERS + [(a, INSPEKTORAT, "auditor") for a in PREFIXES]:
+            agency_id = s.scalar(select(Agency.id).where(Agency.slug == agency_slug))
+            user_id = s.scalar(select(User.id).where(User.username == username))
+            label = AGENCY_ROLES[_ROLE_OF_SUFFIX[suffix]][0]
+            if user_id is None:
+                shared_hash = shared_hash or accounts.hash_password(report.password)
+                name = f"{label} ({agency_slug})" if username != INSPEKTORAT else "Inspektorat (auditor)"
+                user_id = accounts.create_user(s, now, username, name, password_hash=shared_hash).id
+            accounts.grant_agency_role(s, user_id, agency_id, _ROLE_OF_SUFFIX[suffix])
+            report.users.append((username, agency_slug, label))
     for path in sorted(alur.settings.bpmn_dir.glob("*.bpmn")):
         report.deployed += deployment.deploy(alur, path.read_bytes(), path.name)
     if with_instances:

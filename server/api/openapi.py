@@ -17,6 +17,10 @@ _ERRORS = {
     "404": _resp("Not found / Tidak ditemukan", _ERROR),
 }
 _TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_BPMN_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "contentMediaType": "application/xml"},
+                   "agency": {"type": "string", "description": "agency slug (default: the diagram's alur.agency)"}}}}}}
 _DATA_BODY = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "properties": {"data": {"type": "object"}}}}}}
 
@@ -97,6 +101,17 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "attachment_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "The file"}, **_ERRORS}}},
+            "/lint": {"post": {
+                "summary": "SOP lint of a BPMN file: every finding with element id, severity, code, messages "
+                           "(Pemilik Proses)",
+                "requestBody": _BPMN_UPLOAD,
+                "responses": {"200": _resp("Findings"), "422": _resp("No file", _ERROR), **_ERRORS}}},
+            "/deployments": {"post": {
+                "summary": "Deploy a BPMN file as a new version (Pemilik Proses of its agency); refused with "
+                           "every lint error",
+                "requestBody": _BPMN_UPLOAD,
+                "responses": {"201": _resp("Deployed versions"),
+                              "422": _resp("Refused: detail.findings lists each error", _ERROR), **_ERRORS}}},
         },
         "components": {
             "securitySchemes": {

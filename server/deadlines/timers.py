@@ -9,17 +9,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..engine import EngineFault
 from ..errors import Conflict, NotFound
 from ..models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessSchedule, ProcessVersion
 from ..timeplan import parse_kode
-from ..kernel import audit
-from . import reports
 from ..kernel.calendars import calendar_for
 from ..kernel.context import Alur
+from ..kernel.stepping import Step, run_step
+from ..kernel.versions import version_info
+from . import reports
 from .escalation import escalate
-from ..kernel.stepping import apply_run, deadlines, stop_instance
-from ..kernel.versions import version_info, xml_loader
 
 
 def start_scheduled(alur: Alur, key: str, agency: str, *, fire: bool = False, data: dict | None = None) -> int:
@@ -39,18 +37,16 @@ def start_scheduled(alur: Alur, key: str, agency: str, *, fire: bool = False, da
 
 
 def _create(s, alur: Alur, info, now, title: str, data: dict, fire: bool) -> int:
-    run = alur.engine.start(info.id, info.process_id, xml_loader(s, info.id), data,
-                            deadlines(s, alur.clock, info.agency_id, None, info))
-    if fire:
-        run.fire_start_timers()
-    instance = ProcessInstance(version_id=info.id, agency_id=info.agency_id, title=title[:300], status="running",
-                               engine_state="", revision=1, started_at=now)
-    s.add(instance)
-    s.flush()
-    audit.record(s, now, "instance.started", agency_id=info.agency_id, instance_id=instance.id,
-                 after={"key": info.key, "version": info.version, "scheduled": True})
-    apply_run(s, now, instance.id, info.agency_id, 1, info, run, set(), None, alur.forms)
-    return instance.id
+    """A timer-started instance, created inside the caller's transaction `s`."""
+    def begin(step: Step) -> int:
+        run = step.start(info, data)
+        if fire:
+            run.fire_start_timers()
+        instance_id = step.create(info, title, None)
+        step.write(run, info, revision=1, agency_id=info.agency_id, action="instance.started",
+                   after={"key": info.key, "version": info.version, "scheduled": True})
+        return instance_id
+    return run_step(alur, begin, db=s)
 
 
 def plan_schedule(s, alur: Alur, model_id: int, info) -> None:
@@ -134,33 +130,25 @@ def fire_due(alur: Alur, limit: int = 100) -> int:
 
 
 def _fire_one(alur: Alur, instance_id: int, now) -> int:
-    fault = None
-    with alur.db.transaction() as s:
-        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        if alur.db.is_postgres:
-            query = query.with_for_update(skip_locked=True)  # another worker has it: leave it
-        instance = s.scalar(query)
+    """Moves one instance whose timer is due: 1 when it moved, 0 when another worker has it, it
+    is no longer due, or its engine failed (then it is marked in error)."""
+    def fire(step: Step) -> int:
+        instance = step.lock(instance_id, skip_locked=True)  # another worker has it: leave it
         if instance is None or instance.status != "running" or not instance.next_due_at \
                 or instance.next_due_at > now:
             return 0
-        info = version_info(s, instance.version_id)
-        try:
-            run = alur.engine.resume(info.id, info.process_id, xml_loader(s, info.id), instance.engine_state,
-                                     deadlines(s, alur.clock, instance.agency_id, instance.id, info))
-            ready_before = {t.id for t in run.ready_user_tasks()}
-            run.refresh_timers()
-        except EngineFault as exc:
-            fault = exc
-        else:
-            outcome = apply_run(s, now, instance.id, instance.agency_id, instance.revision, info, run,
-                                ready_before, None, alur.forms)
-            audit.record(s, now, "timer.fired", agency_id=instance.agency_id, instance_id=instance.id,
-                         after={"opened": [t["element_id"] for t in outcome.opened], "escalated": run.escalated})
-            if run.escalated:  # a task's due-time boundary timer fired
-                for task in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                              HumanTask.state == "ready",
-                                                              HumanTask.element_id.in_(run.escalated))):
-                    escalate(s, now, task, "timer")
-            return 1
-    stop_instance(alur, instance_id, None, fault)
-    return 0
+        info = version_info(step.db, instance.version_id)
+        run = step.resume(instance, info)
+        run.refresh_timers()
+        step.write(run, info, revision=instance.revision, agency_id=instance.agency_id, action="timer.fired",
+                   after={"escalated": run.escalated})
+        if run.escalated:  # a task's due-time boundary timer fired
+            for task in step.db.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                HumanTask.state == "ready",
+                                                                HumanTask.element_id.in_(run.escalated))):
+                escalate(step.db, now, task, "timer")
+        return 1
+    try:
+        return run_step(alur, fire)
+    except Conflict:  # the engine failed: run_step marked the instance in error
+        return 0

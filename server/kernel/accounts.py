@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import InvalidInput, Unauthenticated
 from ..formschema.messages import msg
-from ..models import Agency, ApiToken, Membership, Role, User, UserRole
+from ..models import Agency, AgencyGrant, ApiToken, Membership, Role, User, UserRole
 from . import audit
+from .access import AGENCY_ROLES
 from .actors import Actor, load_actor
 from .context import Alur
 
@@ -63,6 +64,17 @@ def add_member(session: Session, user_id: int, agency_id: int, roles: list[str] 
         if session.get(UserRole, (user_id, role.id)) is None:
             session.add(UserRole(user_id=user_id, role_id=role.id))
     session.flush()
+
+
+def grant_agency_role(session: Session, user_id: int, agency_id: int, key: str) -> bool:
+    """Grants an agency role (a key of access.AGENCY_ROLES), joining the agency if needed;
+    False when the user already held it."""
+    add_member(session, user_id, agency_id)
+    if session.get(AgencyGrant, (user_id, agency_id, key)) is not None:
+        return False
+    session.add(AgencyGrant(user_id=user_id, agency_id=agency_id, role=key))
+    session.flush()
+    return True
 
 
 MAX_FAILED_LOGINS = 5
@@ -192,17 +204,22 @@ def actor_by_id(alur: Alur, user_id: int) -> Actor | None:
 
 
 def list_users(alur: Alur) -> list[dict]:
+    """Every user with their agencies, their lanes there and their agency roles (Indonesian names)."""
     with alur.db.transaction() as s:
         users = s.scalars(select(User).order_by(User.username)).all()
         rows = s.execute(select(Membership.user_id, Agency.slug).join(Agency)).all()
         roles = s.execute(select(UserRole.user_id, Role.name, Agency.slug)
                           .join(Role, Role.id == UserRole.role_id).join(Agency, Agency.id == Role.agency_id)).all()
+        grants = s.execute(select(AgencyGrant.user_id, AgencyGrant.role, Agency.slug)
+                           .join(Agency, Agency.id == AgencyGrant.agency_id)).all()
     out = []
     for u in users:
         agencies = sorted(slug for uid, slug in rows if uid == u.id)
         out.append({
-            "username": u.username, "display_name": u.display_name, "agencies": agencies,
+            "username": u.username, "display_name": u.display_name, "active": u.active, "agencies": agencies,
             "roles": {a: sorted(name for uid, name, slug in roles if uid == u.id and slug == a) for a in agencies},
+            "agency_roles": {a: sorted(AGENCY_ROLES[key][0] for uid, key, slug in grants if uid == u.id and slug == a)
+                             for a in agencies},
         })
     return out
 

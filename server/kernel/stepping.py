@@ -1,24 +1,25 @@
-"""After the engine moves: write the instance's new state and bring its human tasks in line.
+"""The engine-step unit: every move of a process instance goes through `run_step`.
 
-Called inside the transaction of the step that moved the engine, so rows and engine state
-change together or not at all. Plain SQL statements (SQLAlchemy Core): this runs on every step.
+Starting an instance, completing a task, firing a timer and every supervisor action are the same
+recipe: in one database transaction, load the diagram version, start or resume the engine, let
+the action move it, write the instance's new state and bring its human-task rows in line, audit;
+on an engine fault, roll all of it back and mark the instance in error with the fault's message.
+Plain SQL statements (SQLAlchemy Core) where it runs on every step.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, TypeVar
 
-from datetime import timezone
-from functools import lru_cache
+from sqlalchemy import bindparam, insert, select, update
 
-from sqlalchemy import bindparam, func, insert, select, update
-
+from ..engine import EngineFault, Run
 from ..errors import Conflict
 from ..models import HumanTask, ProcessInstance
 from . import audit
-from ..timeplan import parse_kode
-from .calendars import calendar_for
 from .context import Alur
-from .versions import VersionInfo
+from .due_times import deadlines
+from .versions import VersionInfo, xml_loader
 
 TASKS = HumanTask.__table__
 INSTANCES = ProcessInstance.__table__
@@ -36,6 +37,88 @@ class Outcome:
 
     def as_dict(self) -> dict:
         return {"status": self.status, "end_event": self.end_event, "open_tasks": self.opened}
+
+
+T = TypeVar("T")
+
+
+class Step:
+    """What an action does inside `run_step`: start or resume the engine, then `write`."""
+
+    def __init__(self, alur: Alur, db, actor_id: int | None):
+        self.alur, self.db, self.actor_id = alur, db, actor_id
+        self.now = alur.clock.now()
+        self.instance_id: int | None = None  # known once loaded or created
+        self.created = False  # an instance created here is rolled back with a failed step
+        self.ready_before: set[str] = set()  # engine ids of the tasks open before the move
+
+    def lock(self, instance_id: int, *, skip_locked: bool = False):
+        """The instance's row, locked for this step (one writer per instance on PostgreSQL; SQLite
+        serialises writers anyway). With `skip_locked`, None when another worker holds it."""
+        query = _INSTANCE_ROW.where(INSTANCES.c.id == instance_id)
+        if self.alur.db.is_postgres:
+            query = query.with_for_update(skip_locked=skip_locked)
+        row = self.db.execute(query).one_or_none()
+        if row is not None:
+            self.instance_id = row.id
+        return row
+
+    def start(self, info: VersionInfo, data: dict) -> Run:
+        """A new instance's engine (the instance row is written by `create`)."""
+        return self.alur.engine.start(info.id, info.process_id, xml_loader(self.db, info.id), data,
+                                      deadlines(self.db, self.alur.clock, info.agency_id, None, info))
+
+    def resume(self, instance, info: VersionInfo) -> Run:
+        """The engine of a loaded instance, with the ids of the tasks open before the move."""
+        run = self.alur.engine.resume(info.id, info.process_id, xml_loader(self.db, info.id), instance.engine_state,
+                                      deadlines(self.db, self.alur.clock, instance.agency_id, instance.id, info))
+        self.ready_before = {t.id for t in run.ready_user_tasks()}
+        return run
+
+    def create(self, info: VersionInfo, title: str, started_by_id: int | None) -> int:
+        """The row of an instance started in this step; returns its id."""
+        self.instance_id = self.db.execute(_INSERT_INSTANCE, {
+            "version_id": info.id, "agency_id": info.agency_id, "title": title[:300], "status": "running",
+            "engine_state": "", "revision": 1, "started_by_id": started_by_id, "started_at": self.now}).scalar_one()
+        self.created = True
+        return self.instance_id
+
+    def write(self, run: Run, info: VersionInfo, *, revision: int, agency_id: int, action: str,
+              done: str | None = None, task_id: int | None = None, before: dict | None = None,
+              after: dict | None = None) -> "Outcome":
+        """Writes the state and task rows (`done`: the engine id of the task this step finished),
+        then audits `action` with the tasks it opened."""
+        outcome = apply_run(self.db, self.now, self.instance_id, agency_id, revision, info, run,
+                            self.ready_before - {done}, self.actor_id, self.alur.forms)
+        audit.record(self.db, self.now, action, actor_id=self.actor_id, agency_id=agency_id,
+                     instance_id=self.instance_id, task_id=task_id, before=before,
+                     after={**(after or {}), "opened": [t["element_id"] for t in outcome.opened]})
+        return outcome
+
+
+def run_step(alur: Alur, action: Callable[[Step], T], *, actor_id: int | None = None, db=None) -> T:
+    """Runs `action` in one transaction (a new one, or the caller's `db` session). An engine fault
+    rolls everything back; the instance (when it existed before) is then marked in error for a
+    supervisor, and the user gets a Conflict."""
+    step = None
+    try:
+        if db is not None:
+            return action(Step(alur, db, actor_id))
+        with alur.db.transaction() as session:
+            step = Step(alur, session, actor_id)
+            return action(step)
+    except EngineFault as fault:
+        if step is not None and step.instance_id is not None and not step.created:
+            stop_instance(alur, step.instance_id, actor_id, fault)
+            raise Conflict(f"Langkah tidak dapat dijalankan: {fault.message_id} Pengawas dapat melihat galat ini.",
+                           f"The step could not run: {fault.message_en} A supervisor can see this error.") from fault
+        raise Conflict(fault.message_id, fault.message_en) from fault
+
+
+INSTANCES = ProcessInstance.__table__
+_INSTANCE_ROW = select(INSTANCES.c.id, INSTANCES.c.agency_id, INSTANCES.c.version_id, INSTANCES.c.status,
+                       INSTANCES.c.revision, INSTANCES.c.engine_state, INSTANCES.c.next_due_at)
+_INSERT_INSTANCE = insert(INSTANCES).returning(INSTANCES.c.id)
 
 
 def apply_run(db, now, instance_id: int, agency_id: int, revision: int, info: VersionInfo, run,
@@ -73,38 +156,6 @@ def apply_run(db, now, instance_id: int, agency_id: int, revision: int, info: Ve
         audit.record(db, now, "instance.completed", actor_id=actor_id, agency_id=agency_id,
                      instance_id=instance_id, after={"end_event": end_event})
     return Outcome("completed" if completed else "running", end_event, opened)
-
-
-def due_time(db, now, agency_id: int, instance_id: int | None, step: dict, data: dict):
-    """When a new task must be done, by its SOP row's Waktu on the agency's working-day calendar."""
-    kode = step.get("waktu_kode")
-    if not kode:
-        return None
-    acuan = step.get("waktu_acuan") or ""
-    completed = {}
-    if acuan.startswith("selesai:") and instance_id is not None:
-        completed = dict(db.execute(select(TASKS.c.element_id, func.max(TASKS.c.completed_at))
-                                    .where(TASKS.c.instance_id == instance_id, TASKS.c.state == "completed")
-                                    .group_by(TASKS.c.element_id)).all())
-        completed = {k: v if v.tzinfo else v.replace(tzinfo=timezone.utc) for k, v in completed.items()}
-    return standard(kode).due(now, data, calendar_for(db, agency_id), acuan, completed)
-
-
-def deadlines(db, clock, agency_id: int, instance_id: int | None, info: VersionInfo):
-    """Due times for one engine step: asked by the diagrams' `tenggat("<task>")` timers while
-    the engine runs, then by `apply_run` for the new task rows; computed once per task."""
-    known: dict[str, object] = {}
-
-    def resolve(element_id: str, data: dict):
-        if element_id not in known:
-            known[element_id] = due_time(db, clock.now(), agency_id, instance_id, info.step(element_id), data)
-        return known[element_id]
-    return resolve
-
-
-@lru_cache(maxsize=1024)
-def standard(kode: str):
-    return parse_kode(kode)
 
 
 # Answers that belong to one pass or one step only: never offered again.

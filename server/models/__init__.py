@@ -1,13 +1,13 @@
 """SQLAlchemy models: the only description of the database (Alembic migrates from them)."""
 from .base import Base
-from .accounts import Agency, ApiToken, Membership, Role, User, UserRole
+from .accounts import Agency, AgencyGrant, ApiToken, Membership, Role, User, UserRole
 from .processes import LaneRole, ProcessModel, ProcessSchedule, ProcessVersion
 from .calendars import AgencyCalendar, AgencyDay
 from .notices import Notification
 from .runtime import Attachment, AuditEvent, HumanTask, ProcessInstance
 
 __all__ = [
-    "Base", "Agency", "ApiToken", "Membership", "Role", "User", "UserRole",
+    "Base", "Agency", "AgencyGrant", "ApiToken", "Membership", "Role", "User", "UserRole",
     "LaneRole", "ProcessModel", "ProcessSchedule", "ProcessVersion",
     "Attachment", "AuditEvent", "HumanTask", "ProcessInstance",
     "AgencyCalendar", "AgencyDay", "Notification",

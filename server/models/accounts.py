@@ -60,6 +60,19 @@ class UserRole(Base):
     role: Mapped[Role] = relationship()
 
 
+class AgencyGrant(Base):
+    """An agency-level role beside the lanes: Pemilik Proses, Pengawas, Auditor, Admin Instansi.
+
+    Lanes (Role) say which SOP steps a user does; these say what else they may do in the agency
+    (model and deploy, monitor and steer, audit, administer). The names are in kernel/access.py.
+    """
+
+    __tablename__ = "agency_grant"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class ApiToken(Base):
     """A bearer token; only its SHA-256 is stored."""
 
@@ -71,4 +84,4 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-__all__ = ["Agency", "User", "Membership", "Role", "UserRole", "ApiToken"]
+__all__ = ["Agency", "User", "Membership", "Role", "UserRole", "AgencyGrant", "ApiToken"]

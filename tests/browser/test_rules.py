@@ -62,7 +62,9 @@ def test_another_lane_and_another_agency_neither_see_nor_open_the_task(new_page,
     login(owner, live_server, "dki.admin")
     assert _inbox_rows(owner, task_id) == 1  # the rightful lane does see it
 
-    for username, instance_visible in (("dki.tim", True), ("kemenpora.karo", False)):
+    # Another lane of the agency that has no part in this instance does not read it either
+    # (the instance read rule: kernel/access.py); its Pengawas does.
+    for username, instance_visible in (("dki.tim", False), ("kemenpora.karo", False)):
         other = new_page()
         login(other, live_server, username)
         assert _inbox_rows(other, task_id) == 0, f"{username} sees task {task_id} in the inbox"
@@ -82,6 +84,10 @@ def test_another_lane_and_another_agency_neither_see_nor_open_the_task(new_page,
         if not instance_visible:
             expect(other.locator("h1")).to_have_text("Akses ditolak")
 
+    supervisor = new_page()
+    login(supervisor, live_server, "dki.pengawas")
+    visit(supervisor, f"/instans/{instance_id}", status=200)
+    assert _inbox_rows(supervisor, task_id) == 0  # a supervisor reads; the lane does the work
     assert _task(seeded, task_id)[0] == "ready"
 
 

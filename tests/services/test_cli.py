@@ -9,7 +9,7 @@ from flask.cli import ScriptInfo
 
 from server.app import create_app
 from server.cli import main
-from server.demo import USERS
+from server.demo import AGENCY_ROLE_USERS, USERS
 
 
 def _invoke(alur, *args):
@@ -28,10 +28,33 @@ def test_demo_loads_everything_and_users_list_reports_it(alur):
 
     listed = json.loads(_invoke(alur, "users", "list", "--json").output)
     by_name = {u["username"]: u for u in listed}
-    assert len(by_name) == len(USERS)
+    assert len(by_name) == len(USERS) + len(AGENCY_ROLE_USERS) + 1
     for agency, username, lane in USERS:
         assert by_name[username]["agencies"] == [agency]
         assert by_name[username]["roles"] == {agency: [lane]}
+        assert by_name[username]["agency_roles"] == {agency: []}
+    for prefix in ("kemenpora", "bsip", "nomporejo", "ponjong", "dki"):
+        for suffix, name in [("pemilik", "Pemilik Proses"), ("pengawas", "Pengawas"), ("auditor", "Auditor"),
+                             ("admin_instansi", "Admin Instansi")]:
+            user = by_name[f"{prefix}.{suffix}"]
+            assert len(user["agencies"]) == 1 and user["roles"] == {user["agencies"][0]: []}
+            assert user["agency_roles"] == {user["agencies"][0]: [name]}
+    agencies = ["bsip", "dki-ksd", "kemenpora", "nomporejo", "ponjong"]
+    assert by_name["inspektorat"]["agencies"] == agencies
+    assert by_name["inspektorat"]["agency_roles"] == {a: ["Auditor"] for a in agencies}
+
+
+def test_users_grant_takes_agency_roles_and_lanes(seeded):
+    done = _invoke(seeded, "users", "grant", "kemenpora.anggota", "--agency", "kemenpora", "--role", "Pengawas")
+    assert done.exit_code == 0, done.output
+    assert "Pengawas; Anggota Tim Publikasi" in done.output
+    listed = {u["username"]: u for u in json.loads(_invoke(seeded, "users", "list", "--json").output)}
+    assert listed["kemenpora.anggota"]["agency_roles"] == {"kemenpora": ["Pengawas"]}
+    taken = _invoke(seeded, "users", "revoke", "kemenpora.anggota", "--agency", "kemenpora", "--role", "pengawas")
+    assert taken.exit_code == 0, taken.output
+    listed = {u["username"]: u for u in json.loads(_invoke(seeded, "users", "list", "--json").output)}
+    assert listed["kemenpora.anggota"]["agency_roles"] == {"kemenpora": []}
+    assert listed["kemenpora.anggota"]["roles"] == {"kemenpora": ["Anggota Tim Publikasi"]}
 
 
 def test_calendar_commands_change_due_dates(seeded):

@@ -12,7 +12,13 @@ from server.modeling.services import deployment
 BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 
 
-def _diagram(condition: str = 'keputusan == "Ya"', start_id: str = "mulai", extra: str = "") -> bytes:
+SPIFF = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+FORM = "dki_ksd_pengelolaan_media_sosial/s05_setujui_konten.schema.json"
+
+
+def _diagram(condition: str = 'keputusan == "Terima"', start_id: str = "mulai", extra: str = "") -> bytes:
+    """The smallest diagram the SOP lint accepts: a lane, a task with its form and SOP row, a
+    decision with labelled flows."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions {BPMN_NS} id="d" targetNamespace="http://alur.test">{extra}
   <bpmn:process id="uji" name="Uji" isExecutable="true">
@@ -21,15 +27,18 @@ def _diagram(condition: str = 'keputusan == "Ya"', start_id: str = "mulai", extr
       <bpmn:flowNodeRef>g01</bpmn:flowNodeRef><bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
     </bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="{start_id}"/>
-    <bpmn:userTask id="s01" name="Periksa"/>
+    <bpmn:userTask id="s01" name="Periksa"><bpmn:extensionElements><spiffworkflow:properties {SPIFF}>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="{FORM}"/>
+      <spiffworkflow:property name="sop.no" value="1"/></spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>
     <bpmn:exclusiveGateway id="g01"/>
     <bpmn:endEvent id="selesai"/>
     <bpmn:sequenceFlow id="f1" sourceRef="{start_id}" targetRef="s01"/>
     <bpmn:sequenceFlow id="f2" sourceRef="s01" targetRef="g01"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="g01" targetRef="selesai">
+    <bpmn:sequenceFlow id="f3" sourceRef="g01" targetRef="selesai" name="Terima">
       <bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f4" sourceRef="g01" targetRef="s01">
-      <bpmn:conditionExpression>keputusan != "Ya"</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4" sourceRef="g01" targetRef="s01" name="Tolak">
+      <bpmn:conditionExpression>keputusan == "Tolak"</bpmn:conditionExpression></bpmn:sequenceFlow>
   </bpmn:process>
 </bpmn:definitions>""".encode()
 
@@ -43,7 +52,7 @@ def test_a_diagram_deploys_once_per_change_with_lane_roles(seeded):
     before = _versions(seeded)
     first = deployment.deploy(seeded, _diagram(), "uji.bpmn", agency_slug="dki-ksd")
     again = deployment.deploy(seeded, _diagram(), "uji.bpmn", agency_slug="dki-ksd")
-    changed = deployment.deploy(seeded, _diagram('keputusan == "Ya" or False'), "uji.bpmn", agency_slug="dki-ksd")
+    changed = deployment.deploy(seeded, _diagram('keputusan == "Terima" or False'), "uji.bpmn", agency_slug="dki-ksd")
     assert [r["version"] for r in first + again + changed] == [1, 1, 2]
     assert [r["created"] for r in first + again + changed] == [True, False, True]
     assert _versions(seeded) == before + 2
@@ -79,14 +88,28 @@ def test_hostile_or_broken_diagrams_are_refused_with_a_clear_message(seeded, dat
     assert _versions(seeded) == before
 
 
-def test_a_diagram_pointing_at_a_missing_form_is_refused(seeded):
-    data = _diagram().replace(b'<bpmn:userTask id="s01" name="Periksa"/>', b"""<bpmn:userTask id="s01" name="Periksa">
-      <bpmn:extensionElements><spiffworkflow:properties xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core">
-        <spiffworkflow:property name="formJsonSchemaFilename" value="tidak/ada.schema.json"/>
-      </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>""")
+WAKTU = b'<spiffworkflow:property name="sop.no" value="1"/>'
+
+
+@pytest.mark.parametrize("change,code,element", [
+    ((FORM.encode(), b"tidak/ada.schema.json"), "form-not-found", "s01"),
+    ((WAKTU, WAKTU + b'<spiffworkflow:property name="sop.waktu.kode" value="BOGUS"/>'), "waktu-kode-invalid", "s01"),
+    ((b' name="Tolak"', b""), "gateway-flow-unnamed", "f4"),
+    ((b"<bpmn:flowNodeRef>s01</bpmn:flowNodeRef>", b""), "task-outside-lane", "s01"),
+])
+def test_deploy_refuses_lint_errors_naming_their_elements(seeded, change, code, element):
+    """The SOP lint decides: a Waktu code nobody can compute, an unlabelled decision, a task no
+    lane does; the refusal lists each error with its element id, and nothing is deployed."""
+    data = _diagram().replace(*change)
+    assert data != _diagram()
+    before = _versions(seeded)
     with pytest.raises(DiagramRejected) as caught:
         deployment.deploy(seeded, data, "uji.bpmn", agency_slug="dki-ksd")
-    assert "tidak/ada.schema.json" in caught.value.message_id
+    findings = caught.value.detail["findings"]
+    assert (code, element) in {(f["code"], f["element_id"]) for f in findings}
+    assert all(f["severity"] == "error" for f in findings)
+    assert element in caught.value.message_id and element in caught.value.message_en
+    assert _versions(seeded) == before
 
 
 def test_the_cli_deploys_and_reports_refusals(seeded, tmp_path, monkeypatch):

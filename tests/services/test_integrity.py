@@ -20,7 +20,7 @@ def test_a_failing_condition_stops_the_instance_with_a_message(seeded):
     started = instances.start(seeded, actor, "uji", {})
     task_id = started["open_tasks"][0]["id"]
     try:
-        tasks.complete(seeded, actor, task_id, {})
+        tasks.complete(seeded, actor, task_id, {"keputusan": "Terima"})
     except Conflict as exc:
         assert "Pengawas dapat melihat galat ini" in exc.message_id
         assert "tidak_ada" in exc.message_en

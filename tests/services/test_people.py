@@ -54,7 +54,7 @@ def test_a_role_no_lane_uses_is_refused_and_nothing_is_created(agency_with_sop):
     alur = agency_with_sop
     with pytest.raises(InvalidInput) as refused:
         people.add_user(alur, "sari", "Sari Wulandari", agency=KOMINFO, roles=["Admin Medsoss"])
-    assert "Peran yang ada: Admin Medsos." in refused.value.message_id
+    assert "Peran yang ada: Pemilik Proses; Pengawas; Auditor; Admin Instansi; Admin Medsos." in refused.value.message_id
     with alur.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(User).where(User.username == "sari")) == 0
 

@@ -1,8 +1,9 @@
 """Bringing an agency and its staff into Alur: the operations behind `alur agencies` and
 `alur users` (demo data aside, this is how agencies, users and their lanes come to be).
 
-Roles come from the lanes of the deployed SOPs (deploying creates a role per lane), so a grant
-names an existing role: a typo is refused with the list of roles there are, instead of creating a
+A grant names agency roles (Pemilik Proses, Pengawas, Auditor, Admin Instansi) or lanes. Lanes
+come from the deployed SOPs (deploying creates a role per lane), so a lane grant names an existing
+one: a typo is refused with the list of roles there are, instead of creating a
 role no lane uses. Taking a role away, or deactivating a user, gives their claimed open tasks
 back to the team, so no task waits on someone who can no longer do it.
 """
@@ -15,9 +16,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, InvalidInput, NotFound
-from ...models import Agency, ApiToken, HumanTask, Membership, Role, User, UserRole
+from ...models import Agency, AgencyGrant, ApiToken, HumanTask, Membership, Role, User, UserRole
 from ...timeplan import ZONE_ABBREVIATIONS
 from ...kernel import accounts, audit
+from ...kernel.access import AGENCY_ROLES, agency_role_key
 from ...kernel.context import Alur
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -80,14 +82,25 @@ def grant(alur: Alur, username: str, agency_slug: str, roles: list[str]) -> dict
 
 
 def _grant(s: Session, now, user: User, agency: Agency, roles: list[str]) -> None:
+    """Each name is an agency role (Pemilik Proses, Pengawas, Auditor, Admin Instansi) or a lane."""
+    agency_roles, lanes = _split(roles)
     known = set(s.scalars(select(Role.name).where(Role.agency_id == agency.id)).all())
-    unknown = [r for r in roles if r not in known]
+    unknown = [r for r in lanes if r not in known]
     if unknown:
-        there = "; ".join(sorted(known)) or "-"
+        there = "; ".join([label for label, _ in AGENCY_ROLES.values()] + sorted(known))
         raise InvalidInput(f"Peran tidak ada di {agency.slug}: {'; '.join(unknown)}. Peran yang ada: {there}.",
                            f"No such role in {agency.slug}: {'; '.join(unknown)}. Roles there: {there}.")
-    accounts.add_member(s, user.id, agency.id, roles)
-    audit.record(s, now, "user.granted", agency_id=agency.id, after={"user_id": user.id, "roles": roles})
+    accounts.add_member(s, user.id, agency.id, lanes)
+    for key in agency_roles:
+        accounts.grant_agency_role(s, user.id, agency.id, key)
+    audit.record(s, now, "user.granted", agency_id=agency.id,
+                 after={"user_id": user.id, "roles": lanes, "agency_roles": agency_roles})
+
+
+def _split(names: list[str]) -> tuple[list[str], list[str]]:
+    """(agency role keys, lane names) of what an administrator typed."""
+    keys = [agency_role_key(n) for n in names]
+    return [k for k in keys if k], [n for n, k in zip(names, keys) if not k]
 
 
 def revoke(alur: Alur, username: str, agency_slug: str, roles: list[str] | None = None) -> dict:
@@ -95,10 +108,14 @@ def revoke(alur: Alur, username: str, agency_slug: str, roles: list[str] | None 
     now = alur.clock.now()
     with alur.db.transaction() as s:
         user, agency = _user(s, username), _agency(s, agency_slug)
+        agency_roles, lanes = _split(roles or [])
         role_ids = select(Role.id).where(Role.agency_id == agency.id)
+        grants = delete(AgencyGrant).where(AgencyGrant.user_id == user.id, AgencyGrant.agency_id == agency.id)
         if roles:
-            role_ids = role_ids.where(Role.name.in_(roles))
+            role_ids = role_ids.where(Role.name.in_(lanes))
+            grants = grants.where(AgencyGrant.role.in_(agency_roles))
         s.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role_id.in_(role_ids)))
+        s.execute(grants)
         if not roles:
             s.execute(delete(Membership).where(Membership.user_id == user.id, Membership.agency_id == agency.id))
         audit.record(s, now, "user.revoked", agency_id=agency.id, after={"user_id": user.id, "roles": roles})
@@ -157,5 +174,9 @@ def _agency(s: Session, slug: str) -> Agency:
 
 
 def _roles_in(s: Session, user_id: int, agency_id: int) -> list[str]:
-    return sorted(s.scalars(select(Role.name).join(UserRole, UserRole.role_id == Role.id)
-                            .where(UserRole.user_id == user_id, Role.agency_id == agency_id)).all())
+    """The user's agency roles (by name) then lanes in the agency."""
+    keys = s.scalars(select(AgencyGrant.role).where(AgencyGrant.user_id == user_id,
+                                                    AgencyGrant.agency_id == agency_id)).all()
+    lanes = s.scalars(select(Role.name).join(UserRole, UserRole.role_id == Role.id)
+                      .where(UserRole.user_id == user_id, Role.agency_id == agency_id)).all()
+    return sorted(AGENCY_ROLES[k][0] for k in keys) + sorted(lanes)

@@ -9,7 +9,7 @@ from ...errors import Forbidden, InvalidInput, NotFound
 from ...files.thumbnails import thumbnail
 from ...formschema import file_fields
 from ...models import Agency, Attachment
-from ...kernel import audit
+from ...kernel import access, audit
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 
@@ -42,11 +42,16 @@ def describe_many(alur: Alur, actor: Actor, ids) -> dict[str, dict]:
         return {}
     with alur.db.transaction() as s:
         rows = s.scalars(select(Attachment).where(Attachment.id.in_(ids))).all()
-        return {row.id: describe(row) for row in rows if _may_see(actor, row)}
+        instances: dict = {}
+        return {row.id: describe(row) for row in rows if access.can(actor, "attachment.read", _facts(s, row, instances))}
 
 
-def _may_see(actor: Actor, row: Attachment) -> bool:
-    return actor.member_of(row.agency_id) and (row.instance_id is not None or row.uploaded_by_id == actor.id)
+def _facts(s, row: Attachment, instances: dict) -> access.Facts:
+    """An attachment follows its instance (facts read once per instance)."""
+    if row.instance_id is not None and row.instance_id not in instances:
+        instances[row.instance_id] = access.instance_facts(s, row.instance_id)
+    return access.Facts(row.agency_id, uploaded_by_id=row.uploaded_by_id,
+                        instance=instances.get(row.instance_id))
 
 
 def open_thumbnail(alur: Alur, actor: Actor, attachment_id: str):
@@ -65,8 +70,7 @@ def open_for_download(alur: Alur, actor: Actor, attachment_id: str):
         row = s.get(Attachment, attachment_id)
         if row is None:
             raise NotFound("Berkas tidak ditemukan.", "File not found.")
-        if not _may_see(actor, row):
-            raise Forbidden("Anda tidak berhak mengunduh berkas ini.", "You may not download this file.")
+        access.require(actor, "attachment.read", _facts(s, row, {}))
         info = describe(row)
     return info, alur.files.open(info["sha256"])
 
@@ -112,8 +116,9 @@ def _agency_for_upload(alur: Alur, actor: Actor, agency: str | None) -> int:
     with alur.db.transaction() as s:
         if agency:
             agency_id = s.scalar(select(Agency.id).where(Agency.slug == agency))
-            if agency_id is None or not actor.member_of(agency_id):
+            if agency_id is None:
                 raise Forbidden("Anda bukan anggota instansi ini.", "You are not a member of this agency.")
+            access.require(actor, "agency.work", access.Facts(agency_id))
             return agency_id
     if len(actor.agency_ids) != 1:
         raise InvalidInput("Sebutkan instansi untuk berkas ini.", "Name the agency for this file.")

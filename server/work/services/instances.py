@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ...engine import EngineFault
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion
-from ...kernel import audit
+from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from .forms import check_submission
 from .history import history
-from ...kernel.stepping import apply_run, deadlines
+from ...kernel.stepping import Step, run_step
 from ...kernel.versions import VersionInfo, version_info, xml_loader
 
 
@@ -20,7 +19,7 @@ def _active_version(s, actor: Actor, key: str, agency: str | None) -> VersionInf
              .join(Agency, Agency.id == ProcessModel.agency_id)
              .where(ProcessModel.key == key, ProcessVersion.active.is_(True)))
     rows = [r for r in s.execute(query).all() if agency is None or r.slug == agency]
-    mine = [r for r in rows if actor.member_of(version_info(s, r.id).agency_id)]
+    mine = [r for r in rows if access.can(actor, "agency.work", access.Facts(version_info(s, r.id).agency_id))]
     if not mine:
         if rows:
             raise Forbidden("Anda bukan anggota instansi pemilik SOP ini.",
@@ -36,33 +35,26 @@ def start(alur: Alur, actor: Actor, key: str, data: dict | None, agency: str | N
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise InvalidInput("Data harus berupa objek JSON.", "Data must be a JSON object.")
-    now = alur.clock.now()
-    with alur.db.transaction() as s:
-        info = _active_version(s, actor, key, agency)
+
+    def begin(step: Step) -> dict:
+        info = _active_version(step.db, actor, key, agency)
         start_event = info.manual_start()
         if start_event is None:
             raise Conflict("SOP ini dimulai otomatis oleh jadwal, tidak secara manual.",
                            "This SOP starts on a schedule, not by hand.")
-        if not actor.holds(info.lane_roles.get(start_event["lane"])):
+        if not access.can(actor, "process.start", access.Facts(info.agency_id, info.lane_roles.get(start_event["lane"]))):
             raise Forbidden(f"Hanya peran '{start_event['lane']}' yang dapat memulai SOP ini.",
                             f"Only the role '{start_event['lane']}' can start this SOP.")
-        data, files = check_submission(alur, s, actor, info.agency_id, None, start_event.get("form"), data)
-        title = str(data.get("judul") or f"{info.name} {now:%Y-%m-%d %H:%M}")[:300]
-        try:
-            run = alur.engine.start(info.id, info.process_id, xml_loader(s, info.id), data,
-                                    deadlines(s, alur.clock, info.agency_id, None, info))
-        except EngineFault as exc:
-            raise Conflict(exc.message_id, exc.message_en) from exc
-        instance = ProcessInstance(version_id=info.id, agency_id=info.agency_id, title=title, status="running",
-                                   engine_state="", revision=1, started_by_id=actor.id, started_at=now)
-        s.add(instance)
-        s.flush()
+        checked, files = check_submission(alur, step.db, actor, info.agency_id, None, start_event.get("form"), data)
+        title = str(checked.get("judul") or f"{info.name} {step.now:%Y-%m-%d %H:%M}")[:300]
+        run = step.start(info, checked)
+        instance_id = step.create(info, title, actor.id)
         if files:
-            files.link(s, instance.id)
-        audit.record(s, now, "instance.started", actor_id=actor.id, agency_id=info.agency_id,
-                     instance_id=instance.id, after={"key": key, "version": info.version, "data": data})
-        outcome = apply_run(s, now, instance.id, info.agency_id, 1, info, run, set(), actor.id, alur.forms)
-        return {"id": instance.id, "title": title, **outcome.as_dict()}
+            files.link(step.db, instance_id)
+        outcome = step.write(run, info, revision=1, agency_id=info.agency_id, action="instance.started",
+                             after={"key": key, "version": info.version, "data": checked})
+        return {"id": instance_id, "title": title, **outcome.as_dict()}
+    return run_step(alur, begin, actor_id=actor.id)
 
 
 def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
@@ -70,8 +62,7 @@ def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
         instance = s.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound("Instans tidak ditemukan.", "Instance not found.")
-        if not actor.member_of(instance.agency_id):
-            raise Forbidden("Anda tidak berhak melihat instans ini.", "You may not see this instance.")
+        access.require(actor, "instance.read", access.instance_facts(s, instance.id))
         info = version_info(s, instance.version_id)
         done = history(s, instance.id, info, alur.forms)
         open_tasks = [{"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...models import ProcessModel, ProcessVersion
+from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from .forms import schema_of
@@ -23,7 +24,8 @@ def list_processes(alur: Alur, actor: Actor) -> list[dict]:
             "key": info.key, "name": info.name, "agency": info.agency_slug, "version": info.version,
             "sop_nomor": info.catalog["identity"].get("sop.nomor", ""),
             "lanes": info.catalog["lanes"],
-            "startable": bool(start) and actor.holds(info.lane_roles.get(start["lane"])),
+            "startable": bool(start) and access.can(actor, "process.start",
+                                                    access.Facts(info.agency_id, info.lane_roles.get(start["lane"]))),
             "start_lane": start["lane"] if start else None,
             "scheduled": any(s["timer"] for s in info.catalog["starts"]),
             "start_form": schema_of(alur, start.get("form")) if start else None,

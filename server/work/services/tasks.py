@@ -5,38 +5,30 @@ import json
 
 from sqlalchemy import bindparam, func, or_, select, update
 
-from ...engine import EngineFault
-from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ...errors import Conflict, InvalidInput, NotFound
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
-from ...kernel import audit
+from ...kernel import access, audit
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from .forms import check_submission, schema_of
 from .history import history
-from ...kernel.stepping import NOT_CARRIED, apply_run, deadlines, stop_instance
-from ...kernel.versions import version_info, xml_loader
+from ...kernel.stepping import NOT_CARRIED, Step, run_step
+from ...kernel.versions import version_info
 
 PAGE_MAX = 200
 OFFSET_MAX = 2**31 - 1
-
-
-def _visible(actor: Actor, task: HumanTask) -> bool:
-    return actor.member_of(task.agency_id) and (
-        actor.holds(task.role_id) or task.assignee_id == actor.id or task.completed_by_id == actor.id)
 
 
 def _load(s, actor: Actor, task_id: int) -> HumanTask:
     task = s.get(HumanTask, task_id)
     if task is None:
         raise NotFound("Tugas tidak ditemukan.", "Task not found.")
-    if not _visible(actor, task):
-        raise Forbidden("Tugas ini bukan untuk peran Anda.", "This task is not for your role.")
+    access.require(actor, "task.read", access.task_facts(task))
     return task
 
 
 def _may_act(actor: Actor, task: HumanTask) -> None:
-    if not actor.member_of(task.agency_id) or not actor.holds(task.role_id):
-        raise Forbidden("Tugas ini bukan untuk peran Anda.", "This task is not for your role.")
+    access.require(actor, "task.act", access.task_facts(task))
     if task.state != "ready":
         raise Conflict("Tugas ini sudah diselesaikan.", "This task is already done.")
     if task.assignee_id not in (None, actor.id):
@@ -112,7 +104,8 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
         out = _summary(task, instance.title, info)
         out["history"] = history(s, task.instance_id, info, alur.forms)
         previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
-    may_act = (task.state == "ready" and actor.holds(task.role_id) and task.assignee_id in (None, actor.id))
+    may_act = (task.state == "ready" and access.can(actor, "task.act", access.task_facts(task))
+               and task.assignee_id in (None, actor.id))
     step = info.step(task.element_id)
     out.update({
         "assignee": assignee.username if assignee else None,
@@ -189,61 +182,40 @@ def _locked_task(s, alur: Alur, actor: Actor, task_id: int) -> HumanTask:
 
 
 def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
-    """One engine step in one transaction: validate, run the engine, write rows and state, audit.
+    """One engine step (see kernel.stepping): validate, run the engine, write rows and state, audit.
 
     This is the hot path of the server, so it speaks plain SQL (SQLAlchemy Core): one read of
-    task and instance, then only the writes the step needs.
+    the task after its instance is locked, then only the writes the step needs.
     """
-    now = alur.clock.now()
-    fault = None
-    with alur.db.connection() as db:
-        if alur.db.is_postgres:  # one writer per instance; the loser waits, then sees the task done
-            db.execute(select(INSTANCES.c.id).where(INSTANCES.c.id == select(TASKS.c.instance_id)
-                                                    .where(TASKS.c.id == task_id).scalar_subquery())
-                       .with_for_update())
-        row = db.execute(_TASK_AND_INSTANCE, {"task_id": task_id}).one_or_none()
-        if row is None:
+    def finish(step: Step) -> dict:
+        db = step.db
+        instance_id = db.scalar(select(TASKS.c.instance_id).where(TASKS.c.id == task_id))
+        if instance_id is None:
             raise NotFound("Tugas tidak ditemukan.", "Task not found.")
+        instance = step.lock(instance_id)  # one writer per instance; the loser waits, then sees the task done
+        row = db.execute(_TASK, {"task_id": task_id}).one()
         _may_act(actor, row)
-        if row.instance_status != "running":
+        if instance.status != "running":
             raise Conflict("Instans ini tidak berjalan.", "This instance is not running.")
-        info = version_info(db, row.version_id)
-        step = info.step(row.element_id)
-        data, files = check_submission(alur, db, actor, row.agency_id, row.instance_id, step.get("form"), data)
-        try:
-            run = alur.engine.resume(info.id, info.process_id, xml_loader(db, info.id), row.engine_state,
-                                     deadlines(db, alur.clock, row.agency_id, row.instance_id, info))
-            still_open = {t.id for t in run.ready_user_tasks()} - {row.engine_task_id}
-            run.complete(row.engine_task_id, data)
-        except EngineFault as exc:
-            fault = exc
-        if fault is None:
-            db.execute(_TASK_DONE, {"_id": task_id, "state": "completed", "completed_at": now,
-                                    "completed_by_id": actor.id, "data": data, "draft": None,
-                                    "assignee_id": row.assignee_id or actor.id})
-            if files:
-                files.link(db, row.instance_id)
-            outcome = apply_run(db, now, row.instance_id, row.agency_id, row.revision, info, run,
-                                still_open, actor.id, alur.forms)
-            audit.record(db, now, "task.completed", actor_id=actor.id, agency_id=row.agency_id,
-                         instance_id=row.instance_id, task_id=task_id,
-                         before={"state": "ready", "revision": row.revision},
-                         after={"state": "completed", "revision": row.revision + 1, "data": data,
-                                "opened": [t["element_id"] for t in outcome.opened]})
-            return {"id": task_id, "state": "completed", "instance": {"id": row.instance_id, **outcome.as_dict()}}
-    stop_instance(alur, row.instance_id, actor.id, fault)
-    raise Conflict(f"Langkah tidak dapat dijalankan: {fault.message_id} Pengawas dapat melihat galat ini.",
-                   f"The step could not run: {fault.message_en} A supervisor can see this error.")
+        info = version_info(db, instance.version_id)
+        checked, files = check_submission(alur, db, actor, row.agency_id, instance_id,
+                                          info.step(row.element_id).get("form"), data)
+        run = step.resume(instance, info)
+        run.complete(row.engine_task_id, checked)
+        db.execute(_TASK_DONE, {"_id": task_id, "state": "completed", "completed_at": step.now,
+                                "completed_by_id": actor.id, "data": checked, "draft": None,
+                                "assignee_id": row.assignee_id or actor.id})
+        if files:
+            files.link(db, instance_id)
+        outcome = step.write(run, info, revision=instance.revision, agency_id=row.agency_id, action="task.completed",
+                             done=row.engine_task_id, task_id=task_id,
+                             before={"state": "ready", "revision": instance.revision},
+                             after={"state": "completed", "revision": instance.revision + 1, "data": checked})
+        return {"id": task_id, "state": "completed", "instance": {"id": instance_id, **outcome.as_dict()}}
+    return run_step(alur, finish, actor_id=actor.id)
 
 
 TASKS = HumanTask.__table__
-INSTANCES = ProcessInstance.__table__
-_TASK_AND_INSTANCE = (
-    select(TASKS.c.id, TASKS.c.instance_id, TASKS.c.agency_id, TASKS.c.engine_task_id, TASKS.c.element_id,
-           TASKS.c.role_id, TASKS.c.state, TASKS.c.assignee_id,
-           INSTANCES.c.status.label("instance_status"), INSTANCES.c.version_id, INSTANCES.c.revision,
-           INSTANCES.c.engine_state)
-    .join(INSTANCES, INSTANCES.c.id == TASKS.c.instance_id)
-    .where(TASKS.c.id == bindparam("task_id"))
-)
+_TASK = select(TASKS.c.id, TASKS.c.instance_id, TASKS.c.agency_id, TASKS.c.engine_task_id, TASKS.c.element_id,
+               TASKS.c.role_id, TASKS.c.state, TASKS.c.assignee_id).where(TASKS.c.id == bindparam("task_id"))
 _TASK_DONE = update(TASKS).where(TASKS.c.id == bindparam("_id"))
