@@ -1,7 +1,8 @@
 """A running workflow: start it, see its ready user tasks, complete one, persist it.
 
 Every call that moves the engine ends with `_settle`, which runs engine steps, cuts finished
-history (see pruning) and refuses to believe a "complete" that is not.
+history (see pruning), refuses to believe a "complete" that is not, and serializes the new
+state, refusing one larger than the instance may keep (state.MAX_STATE_BYTES).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from ..errors import ExpressionRejected
 from . import pruning, state
 from .expressions import current_data
 from .engine_time import engine_time
@@ -65,10 +67,13 @@ def _boundary_host(task) -> str | None:
 class Run:
     """One workflow in memory, between reading its state and writing it back."""
 
-    def __init__(self, workflow: BpmnWorkflow, clock, deadlines=None):
+    def __init__(self, workflow: BpmnWorkflow, clock, deadlines=None,
+                 max_state_bytes: int = state.MAX_STATE_BYTES):
         self.workflow = workflow
         self.clock = clock
         self.deadlines = deadlines
+        self.max_state_bytes = max_state_bytes
+        self._state: str | None = None  # serialized by the last step, see dump()
         self.escalated: list[str] = []  # tasks whose due-time boundary timer fired in this run
         self._fired_before = self._fired_boundaries()
 
@@ -116,7 +121,20 @@ class Run:
         return min(due) if due else None
 
     def dump(self) -> str:
-        return state.dump_state(self.workflow)
+        """The state to store, as the last step left it.
+
+        The step itself serialized it (in _settle), so an oversized state is an EngineFault of
+        the step, raised where callers already expect faults; this returns that text.
+        """
+        if self._state is None:  # no step ran since the state was read
+            self._state = self._serialize()
+        return self._state
+
+    def _serialize(self) -> str:
+        try:
+            return state.dump_state(self.workflow, self.max_state_bytes)
+        except state.StateRefused as exc:
+            raise EngineFault(exc.message_id, exc.message_en) from exc
 
     # --- moving --------------------------------------------------------------------------
     def complete(self, task_id: str, data: dict) -> None:
@@ -164,8 +182,10 @@ class Run:
                 "Mesin proses melaporkan selesai padahal masih ada tugas menunggu; instans dihentikan.",
                 "The engine reported completion while a task still waits; the instance was stopped.",
             )
+        self._state = self._serialize()
 
     def _guarded(self, action) -> None:
+        self._state = None  # the workflow is about to change
         token = _deadlines.set(self.deadlines)
         try:
             with engine_time(self.clock):
@@ -182,6 +202,13 @@ class Run:
                 f"Kesalahan pada diagram {where}: {detail}".strip(),
                 f"Diagram error {where}: {detail}".strip(),
             ) from exc
+        except ExpressionRejected as exc:
+            # An expression of the diagram hit a limit of the evaluator (data, steps, time) while
+            # the instance ran: like any other diagram error, the step fails and the instance stops.
+            failed = self.workflow.get_tasks(state=TaskState.ERROR)
+            where = f" {failed[0].task_spec.bpmn_id}" if failed else ""
+            raise EngineFault(f"Kesalahan pada diagram{where}: {exc.message_id}",
+                              f"Diagram error{where}: {exc.message_en}") from exc
         finally:
             _deadlines.reset(token)
 
@@ -189,11 +216,13 @@ class Run:
 class ProcessEngine:
     """Starts and resumes runs; the only door from Alur into SpiffWorkflow."""
 
-    def __init__(self, clock, functions: dict | None = None, spec_cache_size: int = 512):
+    def __init__(self, clock, functions: dict | None = None, spec_cache_size: int = 512,
+                 max_state_bytes: int = state.MAX_STATE_BYTES):
         from .expressions import make_script_engine
         from .specs import SpecCache
 
         self.clock = clock
+        self.max_state_bytes = max_state_bytes
         self.script_engine = make_script_engine({**ENGINE_FUNCTIONS, **(functions or {})})
         self.specs = SpecCache(spec_cache_size)
 
@@ -204,11 +233,11 @@ class ProcessEngine:
             workflow.task_tree.data.update(data)
             for task in workflow.get_tasks():
                 task.data.update(data)
-        run = Run(workflow, self.clock, deadlines)
+        run = Run(workflow, self.clock, deadlines, self.max_state_bytes)
         run.start()
         return run
 
     def resume(self, version_key, process_id: str, load_xml, engine_state: str, deadlines=None) -> Run:
         spec, subprocess_specs = self.specs.get(version_key, process_id, load_xml)
         return Run(state.load_state(engine_state, spec, subprocess_specs, self.script_engine), self.clock,
-                   deadlines)
+                   deadlines, self.max_state_bytes)

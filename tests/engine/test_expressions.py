@@ -266,6 +266,149 @@ def test_script_resource_abuse_refused(script):
     assert time.monotonic() - start < 5
 
 
+# -- data built by literals and comprehensions, stores, cycles, depth -------------------------------
+
+def _literal(open_, close, item="i", n=60):
+    return open_ + ", ".join(item.format(k) for k in range(n)) + close
+
+
+@pytest.mark.parametrize("source", [
+    # each element is a literal of 60 items: 100 000 of them is 6 million items
+    f"len([{_literal('[', ']')} for i in range(100000)])",
+    f"len([{_literal('(', ')')} for i in range(100000)])",
+    # nested comprehensions multiply: 99 x 1000 inner elements, each a literal of 60 items
+    f"len([[{_literal('[', ']')} for j in range(99)] for i in range(1000)])",
+])
+def test_literals_in_comprehensions_count_against_the_budget(source):
+    start = time.monotonic()
+    with pytest.raises(ExpressionRejected, match="amount of data built"):
+        ev(source)
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("source", [
+    "len([x for x in range(60000)])",
+    "len({i: i for i in range(60000)})",
+    "len({i for i in range(60000)})",
+    "sum(1 for x in range(60000))",
+    "len([a * b for a in range(300) for b in range(200)])",
+])
+def test_comprehension_elements_count_against_the_budget(monkeypatch, source):
+    # With the real limits the iteration cap (100 000) comes first; a small budget shows that
+    # every element produced is counted.
+    monkeypatch.setattr(expressions.runtime, "MAX_ALLOC", 50_000)
+    with pytest.raises(ExpressionRejected, match="amount of data built"):
+        ev(source)
+    monkeypatch.setattr(expressions.runtime, "MAX_ALLOC", 70_000)
+    assert ev(source) == 60000
+
+
+@pytest.mark.parametrize("literal", [
+    _literal("[", "]"), _literal("(", ")"), _literal("{", "}", "{}"), _literal("{", "}", "{}: i"),
+])
+def test_literals_count_against_the_budget(monkeypatch, literal):
+    # 2 000 literals of 60 items: 120 000 items built, over a budget of 100 000
+    monkeypatch.setattr(expressions.runtime, "MAX_ALLOC", 100_000)
+    with pytest.raises(ExpressionRejected, match="amount of data built"):
+        ev(f"len([{literal} for i in range(2000)])")
+    with pytest.raises(ExpressionRejected, match="amount of data built"):
+        execute_script(f"for i in range(2000):\n    t = {literal}", {})
+    assert ev(f"len([{literal} for i in range(1000)])") == 1000
+
+
+@pytest.mark.parametrize("script", [
+    "s = 'x' * 1000000\nt = (s, s, s, s, s, s)",
+    "s = 'x' * 1000000\nd = {'a': s, 'b': s, 'c': s, 'd': s, 'e': s}",
+    "s = 'x' * 1000000\nd = {}\nfor i in range(10):\n    d[i] = s",
+    "s = 'x' * 1000000\nb = []\nfor i in range(10):\n    b.append(s)",
+    "s = 'x' * 1000000\nb = [s for i in range(10)]",
+    "s = 'x' * 1000000\nx = [s]\nfor i in range(5):\n    x = x + x",
+])
+def test_data_left_is_counted_as_stored(script):
+    # References to one big string cost nothing in memory, but the task data is stored as JSON,
+    # which writes the string out once per reference.
+    with pytest.raises(ExpressionRejected, match="amount of data stored"):
+        execute_script(script, {})
+
+
+def test_big_returned_value_is_counted_as_stored():
+    with pytest.raises(ExpressionRejected, match="amount of data stored"):
+        ev("[s for s in ['x' * 1000000] for i in range(6)]")
+
+
+def test_data_within_the_budget_is_kept():
+    data = {"baris": [{"nama": f"n{i}", "nilai": i} for i in range(50)]}
+    execute_script("s = 'x' * 1000000\nt = (s, s)\nringkas = []\nindeks = {}\n"
+                   "for b in baris:\n    ringkas.append({'nama': b['nama'].upper(), 'dobel': b['nilai'] * 2})\n"
+                   "    indeks[b['nama']] = b\n    indeks[b['nama']]['dilihat'] = True\n"
+                   "jumlah = {k: v['nilai'] for k, v in indeks.items()}\nkosong = [[], {}, ()]", data)
+    assert len(data["t"]) == 2 and len(data["t"][0]) == 1_000_000
+    assert data["ringkas"][3] == {"nama": "N3", "dobel": 6}
+    assert data["baris"][5]["dilihat"] is True and data["jumlah"]["n7"] == 7
+    assert data["kosong"] == [[], {}, ()]
+    assert ev("[x for x in range(99999)][-1]") == 99998
+    assert ev("len({i: (i, i) for i in range(50000)})") == 50000
+
+
+@pytest.mark.parametrize("script, data", [
+    ("a = []\na.append(a)", {}),
+    ("d = {}\nd['x'] = d", {}),
+    ("d = {'x': []}\nd['x'].append(d)", {}),
+    ("a = [1]\nt = (a,)\na.append(t)", {}),
+    ("a = [[]]\na[0] += [a]", {}),
+    ("a = [[]]\nb = [0 for a[0] in [a]]", {}),
+    ("a = [0]\nx, a[0] = 1, a", {}),
+    ("daftar.append(daftar)", {"daftar": [1, 2]}),
+    ("data['diri'] = [data]", {"data": {"x": 1}}),
+])
+def test_cyclic_data_refused(script, data):
+    with pytest.raises(ExpressionRejected) as err:
+        execute_script(script, data)
+    assert "circular reference" in err.value.message_en
+    assert "acuan melingkar" in err.value.message_id
+
+
+def test_cyclic_data_refused_in_an_expression():
+    with pytest.raises(ExpressionRejected, match="circular reference"):
+        ev("[x.append(x) for x in [[]]]")
+    with pytest.raises(ExpressionRejected, match="circular reference"):
+        ev("[foto.append(foto)]")
+
+
+def test_shared_but_acyclic_data_allowed():
+    data = {}
+    execute_script("a = [1]\nb = [a, a]\nc = {'x': b, 'y': b}\nb.append([a])", data)
+    assert data["c"] == {"x": [[1], [1], [[1]]], "y": [[1], [1], [[1]]]}
+
+
+@pytest.mark.parametrize("script, data", [
+    ("a = 0\nfor i in range(101):\n    a = [a]", {}),
+    ("a = 0\nfor i in range(101):\n    a = {'x': a}", {}),
+    ("a = 0\nfor i in range(101):\n    a = (a,)", {}),
+    ("root = []\ncur = root\nfor i in range(200):\n    baru = []\n    cur.append(baru)\n    cur = baru", {}),
+    ("d = {}\ncur = d\nfor i in range(200):\n    cur['x'] = {}\n    cur = cur['x']", {}),
+    # built inside existing task data, changed in place: no name is assigned to it
+    ("cur = akar\nfor i in range(150):\n    cur.append([])\n    cur = cur[0]\ncur = 0", {"akar": []}),
+    ("a = [0]\nfor i in range(60):\n    a = [a]\nb = [0]\nfor i in range(60):\n    b = [b]\n"
+     "x = a\nfor i in range(60):\n    x = x[0]\nx.append(b)", {}),
+])
+def test_deep_nesting_refused(script, data):
+    start = time.monotonic()
+    with pytest.raises(ExpressionRejected) as err:
+        execute_script(script, data)
+    assert "100 levels" in err.value.message_en and "100 tingkat" in err.value.message_id
+    assert time.monotonic() - start < 5
+
+
+def test_nesting_up_to_the_limit_allowed():
+    data = {}
+    execute_script("a = 0\nfor i in range(100):\n    a = [a]", data)
+    depth, a = 0, data["a"]
+    while isinstance(a, list):
+        depth, a = depth + 1, a[0]
+    assert depth == expressions.MAX_DATA_DEPTH == 100
+
+
 def test_wall_clock_limit(monkeypatch):
     monkeypatch.setattr(expressions, "MAX_SECONDS", 0.05)
     with pytest.raises(ExpressionRejected, match="time|waktu"):

@@ -12,6 +12,7 @@ from .checker import _compile, validate_expression, validate_script
 from .diagram import check_diagram_expressions
 from .policy import (
                      MAX_ALLOC,
+                     MAX_DATA_DEPTH,
                      MAX_DEPTH,
                      MAX_INT_BITS,
                      MAX_ITEMS,
@@ -35,8 +36,9 @@ from .spiff import (
 )
 
 __all__ = [
-    "MAX_ALLOC", "MAX_DEPTH", "MAX_INT_BITS", "MAX_ITEMS", "MAX_ITERATIONS", "MAX_NODES", "MAX_ROUND_DIGITS",
-    "MAX_SECONDS", "MAX_SOURCE_CHARS", "MAX_STEPS", "MAX_STRING", "SAFE_ATTRIBUTES", "SAFE_BUILTINS", "SAFE_METHODS",
+    "MAX_ALLOC", "MAX_DATA_DEPTH", "MAX_DEPTH", "MAX_INT_BITS", "MAX_ITEMS", "MAX_ITERATIONS", "MAX_NODES",
+    "MAX_ROUND_DIGITS", "MAX_SECONDS", "MAX_SOURCE_CHARS", "MAX_STEPS", "MAX_STRING", "SAFE_ATTRIBUTES",
+    "SAFE_BUILTINS", "SAFE_METHODS",
     "RestrictedEnvironment", "RestrictedScriptEngine", "check_diagram_expressions", "current_data",
     "evaluate_expression", "execute_script", "make_script_engine", "validate_expression", "validate_script",
     "_compile",

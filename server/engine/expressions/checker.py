@@ -208,14 +208,17 @@ class _Rewriter(ast.NodeTransformer):
             _helper("binop", ast.Constant(type(node.op).__name__), node.left, node.right), node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
-        self.generic_visit(node)
+        # The target is not visited as a whole: a[k] += v goes through augitem, which checks
+        # the store itself, so its container must not be wrapped by visit_Subscript.
+        node.value = self.visit(node.value)
         op = ast.Constant(type(node.op).__name__)
         target = node.target
         if isinstance(target, ast.Name):
             new = ast.Assign(targets=[ast.Name(id=target.id, ctx=ast.Store())],
                              value=_helper("binop", op, ast.Name(id=target.id, ctx=ast.Load()), node.value))
         else:  # Subscript: evaluate container and key once
-            new = ast.Expr(value=_helper("augitem", target.value, target.slice, op, node.value))
+            container, key = self.visit(target.value), self.visit(target.slice)
+            new = ast.Expr(value=_helper("augitem", container, key, op, node.value))
         return ast.copy_location(new, node)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
@@ -238,6 +241,10 @@ class _Rewriter(ast.NodeTransformer):
             none = ast.Constant(None)
             return ast.copy_location(
                 _helper("getslice", node.value, s.lower or none, s.upper or none, s.step or none), node)
+        if isinstance(node.ctx, ast.Store):
+            # a[k] = v anywhere (assignment, unpacking, comprehension target): the store is
+            # checked for cycles and counted, like append.
+            node.value = _helper("target", node.value)
         return node
 
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
@@ -249,6 +256,31 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Dict(self, node: ast.Dict) -> ast.AST:
         self.generic_visit(node)
         node.values = [_helper("star", v) if k is None else v for k, v in zip(node.keys, node.values)]
+        return ast.copy_location(_helper("new", node), node)
+
+    # Literals are counted once built: their size is bounded by the source, their number is not
+    # (a literal inside a loop or comprehension).
+    def visit_List(self, node: ast.List) -> ast.AST:
+        self.generic_visit(node)
+        return ast.copy_location(_helper("new", node), node) if isinstance(node.ctx, ast.Load) else node
+
+    visit_Tuple = visit_List
+
+    def visit_Set(self, node: ast.Set) -> ast.AST:
+        self.generic_visit(node)
+        return ast.copy_location(_helper("new", node), node)
+
+    # Comprehensions are counted element by element, while they are built.
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        self.generic_visit(node)
+        node.elt = _helper("item", node.elt)
+        return node
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        self.generic_visit(node)
+        node.value = _helper("item", node.value)
         return node
 
     def visit_For(self, node: ast.For) -> ast.AST:

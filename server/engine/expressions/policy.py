@@ -18,7 +18,10 @@ MAX_STEPS = 1_000_000          # guarded operations, per evaluation
 MAX_SECONDS = 2.0              # wall clock, per evaluation
 MAX_STRING = 1_000_000         # characters in one string built by an expression
 MAX_ITEMS = 100_000            # items in one list/tuple/range built by an expression
-MAX_ALLOC = 5_000_000          # characters + items built, in total, per evaluation
+MAX_ALLOC = 5_000_000          # characters + items built, in total, per evaluation (literals and
+                               # comprehension elements included); also the size of the data it
+                               # leaves behind, counted as stored (a shared value once per use)
+MAX_DATA_DEPTH = 100           # nesting of lists/dicts/tuples/sets an evaluation leaves behind
 MAX_INT_BITS = 65_536          # size of an integer built by *, ** or <<
 MAX_ROUND_DIGITS = 100         # |ndigits| of round()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins
 import operator
 import time
+from itertools import chain
 from typing import Any, Callable
 
 from server.errors import ExpressionRejected
@@ -12,6 +13,7 @@ from .checker import _compiled
 from .policy import (
     _ATTRS_BY_TYPE,
     MAX_ALLOC,
+    MAX_DATA_DEPTH,
     MAX_INT_BITS,
     MAX_ITEMS,
     MAX_ITERATIONS,
@@ -68,8 +70,81 @@ def _measure(obj: Any, limit: int) -> int:
     return total
 
 
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+_HOLDERS = (dict, list, tuple)  # what can hold a list or dict
+
+
+def _cyclic() -> ExpressionRejected:
+    return ExpressionRejected(
+        "Perhitungan dihentikan: data tidak boleh memuat dirinya sendiri (acuan melingkar).",
+        "Evaluation stopped: data may not contain itself (circular reference).",
+        construct="cycle",
+    )
+
+
+def _too_deep() -> ExpressionRejected:
+    return ExpressionRejected(
+        f"Perhitungan dihentikan: data bersarang lebih dari {MAX_DATA_DEPTH} tingkat "
+        "(atau memuat dirinya sendiri).",
+        f"Evaluation stopped: the data is nested more than {MAX_DATA_DEPTH} levels deep "
+        "(or contains itself).",
+        construct="depth",
+    )
+
+
+def _weigh(obj: Any, limit: int) -> int:
+    """Characters + items of obj as it will be stored, stopping once past limit.
+
+    Unlike _measure, a part shared by several containers counts each time (JSON writes it each
+    time), and data nested deeper than MAX_DATA_DEPTH is refused: the task data must stay a
+    tree that JSON and the engine's recursive code can handle. Data that contains itself is
+    infinitely deep, so it is refused too (stores refuse it earlier, with a clearer message).
+    Read level by level: no recursion, and no bookkeeping per container.
+    """
+    if not isinstance(obj, _CONTAINERS):
+        return len(obj) if isinstance(obj, (str, range)) else 1
+    total, level, depth = 0, [obj], 0
+    while level:
+        depth += 1
+        if depth > MAX_DATA_DEPTH:
+            raise _too_deep()
+        below = []
+        for item in level:
+            total += len(item) + 1
+            for child in (chain(item, item.values()) if isinstance(item, dict) else item):
+                if isinstance(child, str):
+                    total += len(child)
+                elif isinstance(child, _CONTAINERS):
+                    below.append(child)
+                elif isinstance(child, range):
+                    total += len(child) + 1
+                else:
+                    total += 1
+            if total > limit:
+                return total
+        level = below
+    return total
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, int)
+
+
+class _Target:
+    """Stands for the container in `a[k] = v`, so that the store is checked before it happens.
+
+    Only the rewritten code creates one, directly as the object of a store: diagram code never
+    holds it, so it needs nothing but __setitem__.
+    """
+
+    __slots__ = ("runtime", "container")
+
+    def __init__(self, runtime: "_Runtime", container: Any):
+        self.runtime = runtime
+        self.container = container
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.runtime.store(self.container, key, value)
 
 
 class _Runtime:
@@ -80,6 +155,7 @@ class _Runtime:
         self.steps = 0
         self.iterations = 0
         self.alloc = 0
+        self.mutated = False  # a container was changed in place (append, a[k] = v)
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def namespace(self, data: dict) -> dict:
@@ -87,7 +163,8 @@ class _Runtime:
         ns.update({
             "__alur_binop": self.binop, "__alur_augitem": self.augitem, "__alur_attr": self.attr,
             "__alur_fn": self.fn, "__alur_iter": self.iterate, "__alur_getslice": self.getslice,
-            "__alur_star": self.star, "__alur_fmt": self.fmt,
+            "__alur_star": self.star, "__alur_fmt": self.fmt, "__alur_new": self.new,
+            "__alur_item": self.item, "__alur_target": self.target,
         })
         # Must be present and empty: without it Python would fall back to the real builtins.
         ns["__builtins__"] = {}
@@ -109,6 +186,23 @@ class _Runtime:
             if self.alloc > MAX_ALLOC:
                 raise _too_big("jumlah data yang dibuat", "the amount of data built")
         return result
+
+    def spend(self, steps: int) -> None:
+        """Counts work done in one go (a scan over a container) against the step budget."""
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise _too_big("jumlah langkah perhitungan", "the number of computation steps")
+
+    def check_left(self, values: Any) -> None:
+        """The data an evaluation leaves behind (assigned names, a returned value, and all the
+        data if something was changed in place) must be a tree of bounded size and depth: it
+        is stored as JSON, where every reference to a shared value is written out again."""
+        total = 0
+        for value in values:
+            if isinstance(value, (_CONTAINERS, str)):
+                total += _weigh(value, MAX_ALLOC - total)
+                if total > MAX_ALLOC:
+                    raise _too_big("jumlah data yang disimpan", "the amount of data stored")
 
     # -- guards --------------------------------------------------------------------------------
 
@@ -156,7 +250,44 @@ class _Runtime:
             raise _too_big(f"panjang daftar ({MAX_ITEMS} butir)", f"the list length ({MAX_ITEMS} items)")
 
     def augitem(self, container: Any, key: Any, op: str, value: Any) -> None:
-        container[key] = self.binop(op, container[key], value)
+        self.store(container, key, self.binop(op, container[key], value))
+
+    def store(self, container: Any, key: Any, value: Any) -> None:
+        """a[k] = v: refused if v contains a (a cycle); a new dict key counts as an item built."""
+        self.tick()
+        if isinstance(container, (list, dict)):
+            self._refuse_cycle(container, value)
+            if isinstance(container, dict) and key not in container:
+                self._check_len(container, len(container) + 1)
+                self.alloc += 1
+                if self.alloc > MAX_ALLOC:
+                    raise _too_big("jumlah data yang dibuat", "the amount of data built")
+            self.mutated = True
+        container[key] = value
+
+    def _refuse_cycle(self, container: Any, value: Any) -> None:
+        """Putting value into container closes a cycle exactly when value reaches container.
+        Only lists, dicts and tuples can hold a list or dict (set items and dict keys are
+        hashable), so only they are searched; the scan is paid from the step budget."""
+        if not isinstance(value, _HOLDERS):
+            return
+        if value is container:
+            raise _cyclic()
+        seen: set[int] = set()
+        level = [value]
+        while level:
+            below = []
+            for item in level:
+                if id(item) in seen:
+                    continue
+                seen.add(id(item))
+                self.spend(len(item))
+                for child in (item.values() if isinstance(item, dict) else item):
+                    if isinstance(child, _HOLDERS):
+                        if child is container:
+                            raise _cyclic()
+                        below.append(child)
+            level = below
 
     def attr(self, obj: Any, name: str) -> Any:
         self.tick()
@@ -180,7 +311,11 @@ class _Runtime:
         if isinstance(obj, list) and name == "append":
             def append(item: Any) -> None:
                 self._check_len(obj, len(obj) + 1)
+                self._refuse_cycle(obj, item)
                 self.alloc += 1
+                if self.alloc > MAX_ALLOC:
+                    raise _too_big("jumlah data yang dibuat", "the amount of data built")
+                self.mutated = True
                 obj.append(item)
             return append
 
@@ -238,6 +373,21 @@ class _Runtime:
         self.tick()
         return self.charge(obj[lower:upper:step])
 
+    def new(self, value: Any) -> Any:
+        """A list, tuple, set or dict literal, just built: its items count as built."""
+        self.tick()
+        return self.charge(value)
+
+    def item(self, value: Any) -> Any:
+        """One element produced by a comprehension or generator expression."""
+        self.alloc += 1
+        if self.alloc > MAX_ALLOC:
+            raise _too_big("jumlah data yang dibuat", "the amount of data built")
+        return value
+
+    def target(self, container: Any) -> _Target:
+        return _Target(self, container)
+
     def star(self, value: Any) -> Any:
         self.tick()
         if isinstance(value, (_SIZED, range)):
@@ -294,7 +444,10 @@ def evaluate_expression(source: str, data: dict, functions: dict[str, Callable] 
     """Evaluate one expression against `data`; refusals raise ExpressionRejected."""
     compiled = _compiled(source, "eval")
     runtime = _Runtime(functions or {})
-    return eval(compiled.code, runtime.namespace(data))
+    result = eval(compiled.code, runtime.namespace(data))
+    # A result may be stored (a message payload, a collection); an append may have changed data.
+    runtime.check_left([result, *data.values()] if runtime.mutated else [result])
+    return result
 
 
 def execute_script(source: str, data: dict, functions: dict[str, Callable] | None = None) -> None:
@@ -324,4 +477,8 @@ def _run_script(source: str, data: dict, functions: dict[str, Callable] | None) 
                 f"task data; wrap it in list(...) (skrip menyimpan nilai {type(value).__name__} ke "
                 f"'{key}' yang tidak dapat disimpan; bungkus dengan list(...))")
         changed[key] = value
+    if runtime.mutated:
+        runtime.check_left(v for k, v in ns.items() if not k.startswith("_"))
+    else:
+        runtime.check_left(changed.values())
     return changed
