@@ -1,0 +1,202 @@
+"""Every API route and every page, asked by each kind of user: the answers the access policy
+(server/kernel/access.py) promises. A route without an entry in ROUTES fails the test, so no new
+route escapes this table.
+
+The scene: a Kemenpora instance started by its Kepala Biro (who did step 1, with a request
+document attached), now waiting at step 2 in the lane of the Penanggungjawab.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from server.files import samples
+from server.formschema.samples import sample_submission
+from server.kernel.actors import load_actor
+from server.models import HumanTask, User
+from server.work.services import attachments, instances, tasks
+
+from ..conftest import DEMO_PASSWORD
+
+KEY = "kemenpora_publikasi_media_sosial"
+KEMENPORA_BPMN = (Path(__file__).resolve().parents[2] / "bpmn" / "000_kemenpora_publikasi_media_sosial.bpmn")
+
+# The kinds of users; None signs in nobody.
+PERSONAS = {
+    "lane": "kemenpora.pj",            # holds the lane of the open task
+    "other_lane": "kemenpora.anggota",  # staff of the agency with no part in this instance yet
+    "starter": "kemenpora.karo",        # started the instance and did step 1
+    "pemilik": "kemenpora.pemilik",
+    "pengawas": "kemenpora.pengawas",
+    "auditor": "kemenpora.auditor",
+    "admin": "kemenpora.admin_instansi",
+    "other_agency": "bsip.pengawas",    # an agency role, but of another agency
+    "anon": None,
+}
+SIGNED_IN = [p for p in PERSONAS if p != "anon"]
+
+
+@dataclass
+class Route:
+    method: str
+    path: str                      # with {instance}, {task}, {file} from the scene
+    ok: dict                       # persona -> expected status; personas not named get `other`
+    other: int = 403
+    body: dict = field(default_factory=dict)   # JSON for the API, form fields for pages
+    files: bool = False            # send `body` as multipart with a file
+    unchanged: bool = False        # a page that answers with a redirect: also check nothing changed
+
+    def expected(self, persona: str, api: bool) -> int:
+        if persona == "anon" and "anon" not in self.ok:
+            return 401 if api else 302
+        return self.ok.get(persona, self.other)
+
+
+def everyone(status: int = 200, anon: int | None = None) -> dict:
+    out = {p: status for p in SIGNED_IN}
+    if anon is not None:
+        out["anon"] = anon
+    return out
+
+
+# Readers of the instance (and of its files): its Pengawas and Auditor, its starter, the lane
+# of its open task; of the open task: the Pengawas, the Auditor and the lane.
+INSTANCE_READERS = {"lane": 200, "starter": 200, "pengawas": 200, "auditor": 200}
+TASK_READERS = {"lane": 200, "pengawas": 200, "auditor": 200}
+
+API = {
+    "api.token": Route("POST", "/api/v1/auth/token", everyone(401, anon=401), body={"username": "x", "password": "y"}),
+    "api.openapi": Route("GET", "/api/v1/openapi.json", everyone(200, anon=200)),
+    "api.me": Route("GET", "/api/v1/me", everyone()),
+    "api.list_notifications": Route("GET", "/api/v1/notifications", everyone()),
+    "api.list_processes": Route("GET", "/api/v1/processes", everyone()),
+    # the start lane passes the policy and then meets the form's validation (nothing is started)
+    "api.start_instance": Route("POST", f"/api/v1/processes/{KEY}/instances", {"starter": 422}, body={"data": {}}),
+    "api.get_instance": Route("GET", "/api/v1/instances/{instance}", INSTANCE_READERS),
+    "api.list_tasks": Route("GET", "/api/v1/tasks", everyone()),
+    "api.get_task": Route("GET", "/api/v1/tasks/{task}", TASK_READERS),
+    "api.claim_task": Route("POST", "/api/v1/tasks/{task}/claim", {"lane": 200}),
+    "api.release_task": Route("POST", "/api/v1/tasks/{task}/release", {"lane": 200}),
+    "api.complete_task": Route("POST", "/api/v1/tasks/{task}/complete", {"lane": 422}, body={"data": {}}),
+    "api.upload_attachment": Route("POST", "/api/v1/attachments", {p: 201 for p in SIGNED_IN if p != "other_agency"},
+                                   body={"agency": "kemenpora"}, files=True),
+    "api.download_attachment": Route("GET", "/api/v1/attachments/{file}", INSTANCE_READERS),
+    "api.lint_diagram": Route("POST", "/api/v1/lint", {"pemilik": 200}, files=True),
+    "api.deploy_diagram": Route("POST", "/api/v1/deployments", {"pemilik": 201}, files=True),
+}
+
+PAGES = {
+    "web.login": Route("GET", "/login", everyone(200, anon=200)),
+    "web.logout": Route("POST", "/logout", everyone(302)),
+    "web.language": Route("POST", "/bahasa", everyone(302, anon=302), body={"lang": "id"}),
+    "web.account": Route("GET", "/akun", everyone()),
+    "web.notices": Route("GET", "/pemberitahuan", everyone()),
+    "work.inbox": Route("GET", "/", everyone()),
+    "work.start_list": Route("GET", "/mulai", everyone()),
+    # only the start lane sees the start form; for everyone else it does not exist
+    "work.start_form": Route("GET", f"/mulai/{KEY}", {"starter": 200}, other=404),
+    "work.instance_page": Route("GET", "/instans/{instance}", INSTANCE_READERS),
+    "work.task_page": Route("GET", "/tugas/{task}", TASK_READERS),
+    # claim and give back answer with a redirect and a message; only the lane changes anything
+    "work.claim": Route("POST", "/tugas/{task}/ambil", everyone(302), unchanged=True),
+    "work.release": Route("POST", "/tugas/{task}/lepas", everyone(302), unchanged=True),
+    "work.attachment": Route("GET", "/berkas/{file}", INSTANCE_READERS),
+    "work.attachment_thumbnail": Route("GET", "/berkas/{file}/kecil", {p: 302 for p in INSTANCE_READERS}),
+}
+ROUTES = {**API, **PAGES}
+
+
+@pytest.fixture
+def scene(seeded):
+    """The instance at step 2, its open task and the request document's id."""
+    karo = _actor(seeded, "kemenpora.karo")
+    document = attachments.upload(seeded, karo, io.BytesIO(samples.pdf()), "permohonan.pdf", agency="kemenpora")
+    started = instances.start(seeded, karo, KEY, {"judul": "Publikasi Hari Olahraga Nasional",
+                                                   "asal_permohonan": "Internal",
+                                                   "dokumen_permohonan": [document["id"]]})
+    first = started["open_tasks"][0]
+    form = tasks.get_task(seeded, karo, first["id"])["form"]
+    tasks.complete(seeded, karo, first["id"], sample_submission(form, files=lambda accept, n: [], today=None))
+    open_task = instances.get(seeded, karo, started["id"])["open_tasks"][0]
+    assert open_task["lane"] == "Penanggungjawab Bidang Kehumasan"
+    return {"instance": started["id"], "task": open_task["id"], "file": document["id"]}
+
+
+def _actor(alur, username):
+    with alur.db.transaction() as s:
+        return load_actor(s, s.scalar(select(User.id).where(User.username == username)))
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints - set(ROUTES) == set(), "routes without an entry in the role-by-route table"
+    assert set(ROUTES) - endpoints == set(), "entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_each_kind_of_user_gets_what_the_policy_says(app, seeded, scene, persona):
+    app.config["WTF_CSRF_ENABLED"] = True
+    username = PERSONAS[persona]
+    api_client, page_client = app.test_client(), app.test_client()
+    headers, csrf = {}, ""
+    if username:
+        token = api_client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+        signin = page_client.get("/login")
+        r = page_client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                             "csrf_token": _csrf(signin)})
+        assert r.status_code == 302
+        csrf = _csrf(page_client.get("/akun"))
+    else:
+        csrf = _csrf(page_client.get("/login"))  # a stranger's forms carry a token too
+    wrong = []
+    # writes last, and logout at the very end: the answers before must not depend on them
+    order = sorted(ROUTES, key=lambda e: (ROUTES[e].method != "GET", e == "web.logout"))
+    for endpoint in order:
+        route = ROUTES[endpoint]
+        api = route.path.startswith("/api/")
+        path = route.path.format(**scene)
+        before = _task_row(seeded, scene["task"])
+        if api:
+            answer = _ask_api(api_client, route, path, headers)
+        else:
+            answer = _ask_page(page_client, route, path, csrf)
+        if answer.status_code != route.expected(persona, api):
+            wrong.append(f"{route.method} {path}: {answer.status_code}, expected {route.expected(persona, api)}")
+        if route.unchanged and persona != "lane" and _task_row(seeded, scene["task"]) != before:
+            wrong.append(f"{route.method} {path} changed the task for {persona}")
+        if persona == "lane" and endpoint in ("work.claim", "api.claim_task"):
+            assert _task_row(seeded, scene["task"])[1] is not None  # the lane's claim did take
+    assert not wrong, f"{persona} ({username}):\n" + "\n".join(wrong)
+
+
+def _ask_api(client, route: Route, path: str, headers: dict):
+    if route.files:
+        body = dict(route.body)
+        content = KEMENPORA_BPMN.read_bytes() if "lint" in path or "deploy" in path else samples.pdf()
+        body["file"] = (io.BytesIO(content), "berkas.bpmn" if "lint" in path or "deploy" in path else "surat.pdf")
+        return client.open(path, method=route.method, headers=headers, data=body, content_type="multipart/form-data")
+    if route.method == "GET":
+        return client.get(path, headers=headers)
+    return client.open(path, method=route.method, headers=headers, json=route.body)
+
+
+def _ask_page(client, route: Route, path: str, csrf: str):
+    if route.method == "GET":
+        return client.get(path)
+    return client.post(path, data={**route.body, "csrf_token": csrf})
+
+
+def _csrf(response) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def _task_row(alur, task_id):
+    with alur.db.transaction() as s:
+        return tuple(s.execute(select(HumanTask.state, HumanTask.assignee_id).where(HumanTask.id == task_id)).one())
