@@ -1,6 +1,9 @@
 """Deploying diagrams: versions, lanes as roles, and hostile or broken files refused clearly."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -131,3 +134,23 @@ def _script_info(app):
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_alur_lint_prints_findings_and_fails_on_errors(seeded, tmp_path):
+    from server.app import create_app
+    from server.cli import main
+
+    seeds = sorted((Path(__file__).resolve().parents[2] / "bpmn").glob("*.bpmn"))
+    runner, info = CliRunner(), _script_info(create_app(alur=seeded))
+    clean = runner.invoke(main, ["lint", *map(str, seeds)], obj=info)
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.count("0 galat / errors, 0 peringatan / warnings") == len(seeds) == 8
+    bogus = tmp_path / "bogus.bpmn"
+    bogus.write_bytes(_diagram().replace(WAKTU, WAKTU + b'<spiffworkflow:property name="sop.waktu.kode" value="BOGUS"/>'))
+    refused = runner.invoke(main, ["lint", str(bogus)], obj=info)
+    assert refused.exit_code == 1
+    assert "bogus.bpmn: error waktu-kode-invalid s01:" in refused.output
+    as_json = runner.invoke(main, ["lint", "--json", str(bogus)], obj=info)
+    findings = json.loads(as_json.output)["bogus.bpmn"]
+    assert {"element_id": "s01", "severity": "error", "code": "waktu-kode-invalid"}.items() <= \
+        next(f for f in findings if f["code"] == "waktu-kode-invalid").items()
