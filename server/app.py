@@ -5,11 +5,11 @@ from flask import Flask, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import REPO_ROOT, Settings
-from .hardening import add_security_headers, refuse_nul_characters
-from .kernel import accounts
+from .hardening import SMALL_BODY, add_security_headers, limit_request_body, refuse_unstorable_input
 from .kernel.context import Alur
 
 csrf = CSRFProtect()
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
-        MAX_CONTENT_LENGTH=max(alur.files.max_bytes_by_kind.values()) + 1024 * 1024,
+        MAX_CONTENT_LENGTH=SMALL_BODY,  # limit_request_body raises it for the upload routes
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
         BABEL_TRANSLATION_DIRECTORIES=str(REPO_ROOT / "server" / "translations"),
@@ -59,28 +59,30 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     )
     app.extensions["alur"] = alur
     app.url_map.converters["id"] = RowId
-    app.before_request(refuse_nul_characters)
+    app.before_request(limit_request_body)  # first: before anything reads the body
+    app.before_request(refuse_unstorable_input)
+    if settings.trusted_proxies:  # the client address comes from X-Forwarded-For only behind proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.after_request(add_security_headers)
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=pick_locale)
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
+    from .web.auth import load_user
 
-    @login_manager.user_loader
-    def _load_user(session_id: str):
-        user_id, _, key = session_id.partition(":")
-        actor = accounts.actor_by_id(alur, int(user_id)) if user_id.isdigit() else None
-        return actor if actor is not None and key == actor.session_key else None  # the password changed
+    login_manager.user_loader(load_user)  # a live server-side session, and the password it began with
 
     from .api import api
     from .web import web
     from .modeling import api as modeling_api  # noqa: F401  (routes on the API blueprint)
     from .work import api as work_api  # noqa: F401
     from .work.pages import pages as work_pages
+    from .admin.pages import pages as admin_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
     app.register_blueprint(api)
     app.register_blueprint(web)
     app.register_blueprint(work_pages)
+    app.register_blueprint(admin_pages)
     return app

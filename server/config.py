@@ -48,6 +48,10 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:5000"
+    # How many reverse proxies in front of Alur set X-Forwarded-For/-Proto (ALUR_TRUSTED_PROXIES).
+    # 0 trusts none: the client address is the connection's, which the sign-in throttle counts
+    # by. Behind a proxy set it to the number of proxies, or every user shares the proxy's address.
+    trusted_proxies: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -70,6 +74,7 @@ class Settings:
             smtp_password=os.environ.get("ALUR_SMTP_PASSWORD") or None,
             smtp_starttls=os.environ.get("ALUR_SMTP_STARTTLS", "") == "1",
             base_url=os.environ.get("ALUR_BASE_URL", "http://127.0.0.1:5000"),
+            trusted_proxies=int(os.environ.get("ALUR_TRUSTED_PROXIES", "0")),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)

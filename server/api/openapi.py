@@ -1,136 +1,320 @@
-"""The OpenAPI 3.1 description of /api/v1, kept next to the routes it describes."""
+"""The OpenAPI 3.1 description of /api/v1, kept next to the routes it describes.
+
+Every operation is one row of `OPERATIONS`, made by `op()`. `op()` adds the answers that every
+route of its kind gives, so a row only names what is particular to its route:
+
+- 400 on every operation: the request guard refuses a NUL character (and lone surrogates, JSON
+  nested too deeply) in the path, the query or the body before any view runs; a body that is not
+  JSON is 400 as well;
+- 401 unless `public=True`; 403 on every write that is not public (a browser session without
+  its CSRF token);
+- 404 when the path has a parameter (a row that does not exist, or a number out of range);
+- 413 and 422 when the operation takes a body (too large; valid JSON that is not what the
+  route takes, e.g. not an object, or fields the SOP's form refuses).
+
+Anything else a route answers goes in `errors=` (e.g. 409 for a task already done). A new route
+is one row, for example:
+
+    op("post", "/instances/{instance_id}/cancel", "Stop a running instance",
+       ok=(200, "Stopped", ref("InstanceState")), path_params=[row_id("instance_id")], errors=[403, 409],
+       body=json_body(ref("Reason"))),
+
+tests/api/test_openapi.py checks that every route is described and carries these answers, and
+tests/api/test_schemathesis.py that the server answers as described.
+"""
 from __future__ import annotations
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+# What each error status means, in English / Indonesian, for every operation that answers it.
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request: not valid JSON, or a NUL character, lone surrogate or too deep nesting "
+         "anywhere in it / Permintaan tidak sah",
+    401: "Not signed in, or the token is invalid or expired / Belum masuk",
+    403: "Not allowed for this user (or a browser session's write without its CSRF token) / Tidak berhak",
+    404: "Not found / Tidak ditemukan",
+    409: "Conflict with the current state: a task already done or claimed by another user, an instance "
+         "not running, an SOP that starts on a schedule / Bentrok",
+    413: "Request body too large / Kiriman terlalu besar",
+    422: "Invalid input, with a message per field where there is one / Isian tidak sah",
+    429: "Too many failed sign-ins; try again later / Terlalu banyak percobaan",
+}
+
+# A string the server takes: no NUL character (the request guard refuses it with 400, PostgreSQL
+# cannot store it). Lone surrogates are refused too, but a pattern cannot say so portably (regex
+# engines disagree on surrogate ranges), so the Text schema's description says it.
+TEXT_PATTERN = r"^[^\u0000]*$"
 
 
-def _resp(description: str, schema: dict | None = None) -> dict:
-    out = {"description": description}
-    if schema is not None:
-        out["content"] = {"application/json": {"schema": schema}}
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array_of(schema: dict) -> dict:
+    return {"type": "array", "items": schema}
+
+
+def nullable(type_: str, **more) -> dict:
+    return {"type": [type_, "null"], **more}
+
+
+def obj(required: str = "", **properties) -> dict:
+    """An object schema; `required` names the properties (space separated) always present."""
+    out = {"type": "object", "properties": properties}
+    if required:
+        out["required"] = required.split()
     return out
 
 
-_ERRORS = {
-    "401": _resp("Not signed in / Belum masuk", _ERROR),
-    "403": _resp("Not allowed for this user / Tidak berhak", _ERROR),
-    "404": _resp("Not found / Tidak ditemukan", _ERROR),
+def closed(schema: dict) -> dict:
+    """A request object that takes only the properties it names."""
+    return {**schema, "additionalProperties": False}
+
+
+def path_param(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def row_id(name: str) -> dict:
+    """A row id in the path: 1 up to the largest INTEGER (anything else is a 404)."""
+    return path_param(name, {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+
+
+def query_param(name: str, schema: dict, description: str = "") -> dict:
+    out = {"name": name, "in": "query", "schema": schema}
+    if description:
+        out["description"] = description
+    return out
+
+
+def json_body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def multipart_body(schema: dict) -> dict:
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
+def file_part(description: str) -> dict:
+    """A file in a multipart body (sent with a filename; its type is read from its content)."""
+    return {"type": "string", "contentMediaType": "application/octet-stream", "description": description}
+
+
+def error_response(status: int) -> dict:
+    return {"description": ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def op(method: str, path: str, summary: str, *, ok: tuple, errors=(), path_params=(), query=(),
+       body: dict | None = None, public: bool = False) -> tuple[str, str, dict]:
+    """One operation: `ok` is (status, description, schema or None, [media type]); `errors` the
+    error statuses particular to this route (the common ones are added, see the module doc)."""
+    status, description, schema, *media = ok
+    success = {"description": description}
+    if schema is not None:
+        success["content"] = {(media[0] if media else "application/json"): {"schema": schema}}
+    codes = {400, *errors}
+    if not public:
+        codes.add(401)
+        if method != "get":
+            codes.add(403)
+    if path_params:
+        codes.add(404)
+    if body is not None:
+        codes |= {413, 422}
+    operation = {"summary": summary, "operationId": _operation_id(method, path),
+                 "responses": {str(status): success, **{str(c): error_response(c) for c in sorted(codes)}}}
+    if public:
+        operation["security"] = []
+    if path_params or query:
+        operation["parameters"] = [*path_params, *query]
+    if body is not None:
+        operation["requestBody"] = body
+    return path, method, operation
+
+
+def _operation_id(method: str, path: str) -> str:
+    words = [w.strip("{}") for w in path.split("/") if w]
+    return method + "".join(w[:1].upper() + w[1:].replace("_", "") for w in words)
+
+
+TASK_ID = [row_id("task_id")]
+BPMN_UPLOAD = closed(obj("file", file=file_part("a BPMN 2.0 XML file"),
+                         agency={**ref("Text"), "description": "agency slug (default: the diagram's alur.agency)"}))
+
+OPERATIONS = [
+    op("post", "/auth/token", "Exchange username and password for a bearer token", public=True,
+       body=json_body(closed(obj("username password", username=ref("Text"), password=ref("Text")))),
+       ok=(201, "Token", ref("Token")), errors=[401, 429]),
+    op("get", "/me", "The caller, with agencies and roles", ok=(200, "User", ref("User"))),
+    op("get", "/notifications", "My latest notifications (e.g. overdue tasks) and how many are unread",
+       ok=(200, "Notifications", ref("Notifications"))),
+    op("get", "/processes", "SOPs the caller may see",
+       ok=(200, "Processes", obj("items", items=array_of(ref("Process"))))),
+    op("post", "/processes/{key}/instances", "Start an instance with its start form's data",
+       path_params=[path_param("key", ref("Text"))],
+       body=json_body(closed(obj(data=ref("FormData"), agency=ref("Text")))),
+       ok=(201, "Started", ref("Started")), errors=[403, 409]),
+    op("get", "/instances/{instance_id}", "Status, data, history of completed steps and open tasks",
+       path_params=[row_id("instance_id")], ok=(200, "Instance", ref("Instance")), errors=[403]),
+    op("get", "/instances", "Instances I started (started: Permohonan saya), newest first, with where each stands",
+       query=[query_param("scope", {"enum": ["started"]}, "default: started"),
+              query_param("limit", {"type": "integer"}, "page size, 1 to 200 (others are brought into range); "
+                                                        "default 50"),
+              query_param("offset", {"type": "integer"}, "default 0; a negative offset counts as 0")],
+       ok=(200, "A page of instances", obj(
+           "total limit offset items", total={"type": "integer"}, limit={"type": "integer"},
+           offset={"type": "integer"}, items=array_of(obj(
+               "id title process process_name agency status started_at ended_at current due_at overdue",
+               id={"type": "integer"}, title={"type": "string"}, process={"type": "string"},
+               process_name={"type": "string"}, agency={"type": "string"},
+               status={"enum": ["running", "completed", "error"]}, end_event=nullable("string"),
+               end_event_name=nullable("string"), started_at={"type": "string", "format": "date-time"},
+               ended_at=nullable("string", format="date-time"), timezone=nullable("string"),
+               due_at=nullable("string", format="date-time", description="the earliest due time of the steps "
+                                                                         "waiting now"),
+               overdue={"type": "boolean"},
+               current=array_of(obj("id element_id name lane sop_no assignee due_at overdue due_in",
+                                    id={"type": "integer"}, element_id={"type": "string"}, name={"type": "string"},
+                                    lane=nullable("string"), sop_no=nullable("string"),
+                                    assignee=nullable("string", description="the assignee's display name"),
+                                    due_at=nullable("string", format="date-time"), overdue={"type": "boolean"},
+                                    due_in=nullable("object", description="late, and working_days or minutes "
+                                                                          "to the due time (or past it)"))))))),
+       errors=[422]),
+    op("get", "/tasks", "Tasks assigned to me (mine), open in my lanes (claimable), or my lanes' not mine (team)",
+       query=[query_param("scope", {"enum": ["mine", "claimable", "team"]}, "default: mine"),
+              query_param("limit", {"type": "integer"}, "page size, 1 to 200 (others are brought into range); "
+                                                        "default 50"),
+              query_param("offset", {"type": "integer"}, "default 0; a negative offset counts as 0")],
+       ok=(200, "A page of tasks", ref("TaskPage")), errors=[422]),
+    op("get", "/tasks/{task_id}", "A task with its form schema and its SOP step", path_params=TASK_ID,
+       ok=(200, "Task", ref("Task")), errors=[403]),
+    op("post", "/tasks/{task_id}/claim", "Claim a task of my lane", path_params=TASK_ID,
+       ok=(200, "Claimed", ref("TaskState")), errors=[409]),
+    op("post", "/tasks/{task_id}/release", "Give a claimed task back to the lane", path_params=TASK_ID,
+       ok=(200, "Released", ref("TaskState")), errors=[409]),
+    op("post", "/tasks/{task_id}/complete", "Complete a task with its form data", path_params=TASK_ID,
+       body=json_body(closed(obj(data=ref("FormData")))), ok=(200, "Completed", ref("Completed")), errors=[409]),
+    op("post", "/attachments", "Upload a file (its type is read from its content, never its name)",
+       body=multipart_body(closed(obj("file", file=file_part("a photo, video or document"), agency=ref("Text")))),
+       ok=(201, "Stored", ref("Attachment"))),
+    op("get", "/attachments/{attachment_id}", "Download a file",
+       path_params=[path_param("attachment_id", ref("Text"))],
+       ok=(200, "The file, with the type read from its content", {}, "*/*"), errors=[403]),
+    op("post", "/lint", "SOP lint of a BPMN file: every finding with element id, severity, code, messages "
+                        "(Pemilik Proses)", body=multipart_body(BPMN_UPLOAD), ok=(200, "Findings", ref("LintReport"))),
+    op("post", "/deployments", "Deploy a BPMN file as a new version (Pemilik Proses of its agency); refused "
+                               "with every lint error (422, detail.findings)", body=multipart_body(BPMN_UPLOAD),
+       ok=(201, "Deployed versions", obj("items", items=array_of(ref("Deployed")))), errors=[404]),
+]
+
+DATE_TIME = {"type": "string", "format": "date-time"}
+OPEN_TASK = obj("id element_id name lane", id={"type": "integer"}, element_id={"type": "string"},
+                name={"type": "string"}, lane={"type": "string"})
+TASK_SUMMARY = {
+    "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "instance_title": nullable("string"),
+    "process": {"type": "string"}, "process_name": {"type": "string"}, "agency": {"type": "string"},
+    "element_id": {"type": "string"}, "name": {"type": "string"}, "lane": {"type": "string"},
+    "state": {"type": "string"}, "sop_no": nullable("string"), "assignee_id": nullable("integer"),
+    "created_at": DATE_TIME, "due_at": nullable("string", format="date-time"),
+    "timezone": nullable("string"), "overdue": {"type": "boolean"}}
+TASK_SUMMARY_REQUIRED = "id instance_id process agency element_id name lane state assignee_id created_at due_at"
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "additionalProperties": False,
+        "required": ["error", "message", "message_id", "message_en"],
+        "properties": {
+            "error": {"type": "string", "description": "a stable code, e.g. invalid_input, not_found"},
+            "message": {"type": "string", "description": "in the caller's language"},
+            "message_id": {"type": "string"}, "message_en": {"type": "string"},
+            "fields": {"type": "object", "description": "per-field messages (form errors)",
+                       "additionalProperties": array_of({"type": "string"})},
+            "detail": {"type": "object"}}},
+    "Text": {"type": "string", "pattern": TEXT_PATTERN,
+             "description": "any text without a NUL character or a lone surrogate (both are refused with 400)"},
+    "JsonValue": {"anyOf": [ref("Text"), {"type": ["number", "boolean", "null"]}, array_of(ref("JsonValue")),
+                            ref("FormData")]},
+    "FormData": {"type": "object", "description": "the form's fields; the SOP step's form (see GET /tasks/{id}, "
+                                                  "GET /processes) says which, and refuses others with 422",
+                 "propertyNames": {"pattern": TEXT_PATTERN}, "additionalProperties": ref("JsonValue")},
+    "User": obj("id username display_name locale roles", id={"type": "integer"}, username={"type": "string"},
+                display_name={"type": "string"}, locale={"type": "string"},
+                roles={"type": "object", "description": "agency slug -> the lanes (roles) held there",
+                       "additionalProperties": array_of({"type": "string"})}),
+    "Token": obj("token token_type expires_at user", token={"type": "string"}, token_type={"const": "Bearer"},
+                 expires_at=DATE_TIME, user=ref("User")),
+    "Notifications": obj("unread items", unread={"type": "integer"}, items=array_of(obj(
+        "id kind message message_id message_en created_at read", id={"type": "integer"}, kind={"type": "string"},
+        message={"type": "string"}, message_id={"type": "string"}, message_en={"type": "string"},
+        task_id=nullable("integer"), instance_id=nullable("integer"), created_at=DATE_TIME,
+        read={"type": "boolean"}))),
+    "Process": obj("key name agency version lanes startable start_form", key={"type": "string"},
+                   name={"type": "string"}, agency={"type": "string"}, version={"type": "integer"},
+                   sop_nomor={"type": "string"}, lanes=array_of({"type": "string"}),
+                   startable={"type": "boolean"}, start_lane=nullable("string"), scheduled={"type": "boolean"},
+                   start_form=nullable("object")),
+    "Started": obj("id title status end_event open_tasks", id={"type": "integer"}, title={"type": "string"},
+                   status={"type": "string"}, end_event=nullable("string"), open_tasks=array_of(OPEN_TASK)),
+    "Instance": obj("id key process agency version title status started_at data history open_tasks",
+                    id={"type": "integer"}, key={"type": "string"}, process={"type": "string"},
+                    agency={"type": "string"}, version={"type": "integer"}, title={"type": "string"},
+                    status={"type": "string"}, end_event=nullable("string"), end_event_name=nullable("string"),
+                    error=nullable("string"), sop_nomor={"type": "string"}, started_at=DATE_TIME,
+                    ended_at=nullable("string", format="date-time"), timezone=nullable("string"),
+                    data={"type": "object"}, history=array_of({"type": "object"}),
+                    open_tasks=array_of(obj("id element_id name lane created_at assignee_id",
+                                            **OPEN_TASK["properties"], created_at=DATE_TIME,
+                                            assignee_id=nullable("integer")))),
+    "TaskSummary": obj(TASK_SUMMARY_REQUIRED, **TASK_SUMMARY, assignee=nullable(
+        "string", description="the assignee's display name")),
+    "TaskPage": obj("total limit offset items", total={"type": "integer"}, limit={"type": "integer"},
+                    offset={"type": "integer"}, items=array_of(ref("TaskSummary"))),
+    "Task": obj(TASK_SUMMARY_REQUIRED + " may_act sop form history", **TASK_SUMMARY,
+                assignee=nullable("string", description="the assignee's username"),
+                assignee_name=nullable("string"), instance_status={"type": "string"}, may_act={"type": "boolean"},
+                sop={"type": "object", "description": "the SOP step: nomor, nama, no, kegiatan, kelengkapan, "
+                                                      "waktu, output, keterangan"},
+                form=nullable("object", description="the JSON schema of the step's form"),
+                data=nullable("object"), draft=nullable("object"), previous={"type": "object"},
+                history=array_of({"type": "object"})),
+    "TaskState": obj("id assignee_id state", id={"type": "integer"}, assignee_id=nullable("integer"),
+                     state={"type": "string"}),
+    "Completed": obj("id state instance", id={"type": "integer"}, state={"const": "completed"},
+                     instance=obj("id status end_event open_tasks", id={"type": "integer"},
+                                  status={"type": "string"}, end_event=nullable("string"),
+                                  open_tasks=array_of(OPEN_TASK))),
+    "LintReport": obj("filename errors warnings findings", filename={"type": "string"},
+                      errors={"type": "integer"}, warnings={"type": "integer"}, findings=array_of(ref("Finding"))),
+    "Finding": obj("element_id severity code message_id message_en", element_id=nullable("string"),
+                   severity={"enum": ["error", "warning"]}, code={"type": "string"},
+                   message_id={"type": "string"}, message_en={"type": "string"}),
+    "Deployed": obj("key name agency version version_id created", key={"type": "string"}, name={"type": "string"},
+                    agency={"type": "string"}, version={"type": "integer"}, version_id={"type": "integer"},
+                    created={"type": "boolean", "description": "false: the same file was already deployed"}),
+    "Attachment": obj("id filename content_type size sha256", id={"type": "string"}, filename={"type": "string"},
+                      content_type={"type": "string"}, size={"type": "integer"}, sha256={"type": "string"}),
 }
-_TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-_BPMN_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "contentMediaType": "application/xml"},
-                   "agency": {"type": "string", "description": "agency slug (default: the diagram's alur.agency)"}}}}}}
-_DATA_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "properties": {"data": {"type": "object"}}}}}}
 
 
 def openapi_document() -> dict:
-    task_action = lambda summary: {  # noqa: E731 - a tiny template for claim/release
-        "summary": summary, "parameters": _TASK_ID,
-        "responses": {"200": _resp("OK", {"$ref": "#/components/schemas/TaskState"}),
-                      "409": _resp("Already done or claimed by another user", _ERROR), **_ERRORS}}
+    paths: dict[str, dict] = {}
+    for path, method, operation in OPERATIONS:
+        paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "Alur API", "version": "1.0.0",
                  "description": "SOP AP procedures run as BPMN processes. Messages come in Bahasa "
-                                "Indonesia by default; send Accept-Language: en for English."},
+                                "Indonesia by default; send Accept-Language: en (or ?lang=en) for English. "
+                                "Every error answers with the Error object."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {
-            "/auth/token": {"post": {
-                "summary": "Exchange username and password for a bearer token", "security": [],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["username", "password"],
-                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-                "responses": {"201": _resp("Token", {"type": "object", "properties": {
-                    "token": {"type": "string"}, "token_type": {"const": "Bearer"},
-                    "expires_at": {"type": "string", "format": "date-time"}}}),
-                    "401": _resp("Wrong username or password", _ERROR)}}},
-            "/me": {"get": {"summary": "The caller, with agencies and roles",
-                            "responses": {"200": _resp("User"), **_ERRORS}}},
-            "/notifications": {"get": {
-                "summary": "My latest notifications (e.g. overdue tasks) and how many are unread",
-                "responses": {"200": _resp("Notifications", {"type": "object", "properties": {
-                    "unread": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}),
-                    **_ERRORS}}},
-            "/processes": {"get": {
-                "summary": "SOPs the caller may see",
-                "responses": {"200": _resp("Processes", {"type": "object", "properties": {"items": {
-                    "type": "array", "items": {"$ref": "#/components/schemas/Process"}}}}), **_ERRORS}}},
-            "/processes/{key}/instances": {"post": {
-                "summary": "Start an instance with its start form's data",
-                "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"data": {"type": "object"},
-                                                     "agency": {"type": "string"}}}}}},
-                "responses": {"201": _resp("Started"), "422": _resp("Invalid data, per field", _ERROR),
-                              **_ERRORS}}},
-            "/instances/{instance_id}": {"get": {
-                "summary": "Status, data, history of completed steps and open tasks",
-                "parameters": [{"name": "instance_id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
-                "responses": {"200": _resp("Instance"), **_ERRORS}}},
-            "/tasks": {"get": {
-                "summary": "Tasks assigned to me (mine), open in my lanes (claimable), or my lanes' not mine (team)",
-                "parameters": [
-                    {"name": "scope", "in": "query", "schema": {"enum": ["mine", "claimable", "team"]}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}},
-                    {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {"200": _resp("A page of tasks"), **_ERRORS}}},
-            "/tasks/{task_id}": {"get": {
-                "summary": "A task with its form schema and its SOP step",
-                "parameters": _TASK_ID, "responses": {"200": _resp("Task"), **_ERRORS}}},
-            "/tasks/{task_id}/claim": {"post": task_action("Claim a task of my lane")},
-            "/tasks/{task_id}/release": {"post": task_action("Give a claimed task back to the lane")},
-            "/tasks/{task_id}/complete": {"post": {
-                "summary": "Complete a task with its form data", "parameters": _TASK_ID,
-                "requestBody": _DATA_BODY,
-                "responses": {"200": _resp("Completed"), "409": _resp("Already done / claimed", _ERROR),
-                              "422": _resp("Invalid data, per field", _ERROR), **_ERRORS}}},
-            "/attachments": {"post": {
-                "summary": "Upload a file (type sniffed from its content)",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                    "type": "object", "required": ["file"],
-                    "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"},
-                                   "agency": {"type": "string"}}}}}},
-                "responses": {"201": _resp("Stored"), "413": _resp("Too large", _ERROR),
-                              "422": _resp("Type not allowed", _ERROR), **_ERRORS}}},
-            "/attachments/{attachment_id}": {"get": {
-                "summary": "Download a file",
-                "parameters": [{"name": "attachment_id", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The file"}, **_ERRORS}}},
-            "/lint": {"post": {
-                "summary": "SOP lint of a BPMN file: every finding with element id, severity, code, messages "
-                           "(Pemilik Proses)",
-                "requestBody": _BPMN_UPLOAD,
-                "responses": {"200": _resp("Findings"), "422": _resp("No file", _ERROR), **_ERRORS}}},
-            "/deployments": {"post": {
-                "summary": "Deploy a BPMN file as a new version (Pemilik Proses of its agency); refused with "
-                           "every lint error",
-                "requestBody": _BPMN_UPLOAD,
-                "responses": {"201": _resp("Deployed versions"),
-                              "422": _resp("Refused: detail.findings lists each error", _ERROR), **_ERRORS}}},
-        },
+        "paths": paths,
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "A token from POST /auth/token."},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session",
                             "description": "Browser session; writes need the X-CSRFToken header."}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": {"type": "string"}, "message": {"type": "string"},
-                    "message_id": {"type": "string"}, "message_en": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {
-                        "type": "array", "items": {"type": "string"}}}}},
-                "Process": {"type": "object", "properties": {
-                    "key": {"type": "string"}, "name": {"type": "string"}, "agency": {"type": "string"},
-                    "version": {"type": "integer"}, "lanes": {"type": "array", "items": {"type": "string"}},
-                    "startable": {"type": "boolean"}, "start_form": {"type": ["object", "null"]}}},
-                "TaskState": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "assignee_id": {"type": ["integer", "null"]},
-                    "state": {"type": "string"}}},
-            },
+            "schemas": SCHEMAS,
         },
     }

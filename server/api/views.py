@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AlurError, InvalidInput, http_error
+from ..hardening import body_too_large
 from ..kernel import accounts, notifications
 from .auth import authenticate_request
 from .openapi import openapi_document
@@ -41,13 +42,22 @@ def _authenticate():
 
 @api.errorhandler(AlurError)
 def _alur_error(exc: AlurError):
-    return jsonify(exc.to_dict(_locale())), exc.status
+    response = jsonify(exc.to_dict(_locale()))
+    if exc.detail.get("retry_after"):  # the sign-in throttle says how long to wait
+        response.headers["Retry-After"] = str(exc.detail["retry_after"])
+    return response, exc.status
 
 
 @api.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    err = http_error(exc.code, exc.name, exc.description)
-    return jsonify(err.to_dict(_locale())), exc.code
+    err = body_too_large() if exc.code == 413 else http_error(exc.code, exc.name, exc.description)
+    return _with_http_headers(jsonify(err.to_dict(_locale())), exc), exc.code
+
+
+def _with_http_headers(response, exc: HTTPException):
+    """Keeps what the HTTP error says beside its body, e.g. a 405's Allow."""
+    response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+    return response
 
 
 @api.errorhandler(Exception)
@@ -61,7 +71,8 @@ def _unexpected(exc: Exception):
 @api.post("/auth/token")
 def token():
     body = json_body()
-    actor = accounts.authenticate(alur(), str(body.get("username", "")), str(body.get("password", "")))
+    actor = accounts.authenticate(alur(), str(body.get("username", "")), str(body.get("password", "")),
+                                  address=request.remote_addr or "")
     value, expires = accounts.issue_token(alur(), actor)
     return jsonify({"token": value, "token_type": "Bearer", "expires_at": expires.isoformat(),
                     "user": _me(actor)}), 201

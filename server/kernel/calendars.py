@@ -44,7 +44,7 @@ def _load(db, agency_id: int) -> WorkCalendar:
     return WorkCalendar(**kwargs)
 
 
-def set_day(alur: Alur, agency: str, day: date, kind: str, note: str = "") -> None:
+def set_day(alur: Alur, agency: str, day: date, kind: str, note: str = "", actor_id: int | None = None) -> None:
     """An agency's own day off (`off`) or working day (`work`), or back to normal (`normal`)."""
     if kind not in ("off", "work", "normal"):
         raise InvalidInput("Jenis hari harus off, work atau normal.", "The kind must be off, work or normal.")
@@ -56,11 +56,12 @@ def set_day(alur: Alur, agency: str, day: date, kind: str, note: str = "") -> No
         if kind != "normal":
             s.add(AgencyDay(agency_id=agency_id, day=day, kind=kind, note=note))
         _CACHE.pop(agency_id, None)
-        audit.record(s, alur.clock.now(), "calendar.day_set", agency_id=agency_id,
+        audit.record(s, alur.clock.now(), "calendar.day_set", actor_id=actor_id, agency_id=agency_id,
                      after={"day": day.isoformat(), "kind": kind, "note": note})
 
 
-def set_week(alur: Alur, agency: str, workdays: list[int], opens: str, closes: str) -> None:
+def set_week(alur: Alur, agency: str, workdays: list[int], opens: str, closes: str,
+             actor_id: int | None = None) -> None:
     try:
         if not workdays or any(d < 0 or d > 6 for d in workdays) or time.fromisoformat(opens) >= time.fromisoformat(closes):
             raise ValueError
@@ -74,5 +75,5 @@ def set_week(alur: Alur, agency: str, workdays: list[int], opens: str, closes: s
         row.workdays, row.opens, row.closes = ",".join(str(d) for d in sorted(set(workdays))), opens, closes
         s.add(row)
         _CACHE.pop(agency_id, None)
-        audit.record(s, alur.clock.now(), "calendar.week_set", agency_id=agency_id,
+        audit.record(s, alur.clock.now(), "calendar.week_set", actor_id=actor_id, agency_id=agency_id,
                      after={"workdays": row.workdays, "opens": opens, "closes": closes})

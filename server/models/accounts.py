@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UtcDateTime
@@ -27,9 +27,6 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Repeated wrong passwords lock the account for a while (slows down guessing).
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Membership(Base):
@@ -84,4 +81,30 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-__all__ = ["Agency", "User", "Membership", "Role", "UserRole", "AgencyGrant", "ApiToken"]
+class UserSession(Base):
+    """A browser sign-in, kept on the server so that signing out ends it: the session cookie
+    carries the token, only its SHA-256 is stored here."""
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SignInFailure(Base):
+    """One wrong password, by whom (a digest of the name typed) and from where: the sign-in
+    throttle counts these over a sliding window (kernel/accounts.py)."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_name_address", "username_key", "address", "at"),
+                      Index("ix_sign_in_failure_address", "address", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+__all__ = ["Agency", "User", "Membership", "Role", "UserRole", "AgencyGrant", "ApiToken", "UserSession",
+           "SignInFailure"]

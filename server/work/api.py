@@ -20,6 +20,13 @@ def start_instance(key: str):
     return jsonify(result), 201
 
 
+@api.get("/instances")
+def list_instances():
+    """?scope=started: the instances I started, newest first, with where each stands (Permohonan saya)."""
+    limit, offset = _page()
+    return jsonify(instances.list_instances(alur(), g.actor, request.args.get("scope", "started"), limit, offset))
+
+
 @api.get("/instances/<id:instance_id>")
 def get_instance(instance_id: int):
     return jsonify(instances.get(alur(), g.actor, instance_id))
@@ -27,12 +34,16 @@ def get_instance(instance_id: int):
 
 @api.get("/tasks")
 def list_tasks():
+    limit, offset = _page()
+    return jsonify(tasks.list_tasks(alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
+
+
+def _page() -> tuple[int, int]:
+    """?limit= and ?offset= as integers (the services bring them into range)."""
     try:
-        limit = int(request.args.get("limit", 50))
-        offset = max(0, int(request.args.get("offset", 0)))
+        return int(request.args.get("limit", 50)), max(0, int(request.args.get("offset", 0)))
     except ValueError as exc:
         raise InvalidInput("limit dan offset harus bilangan bulat.", "limit and offset must be integers.") from exc
-    return jsonify(tasks.list_tasks(alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
 
 
 @api.get("/tasks/<id:task_id>")

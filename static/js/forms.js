@@ -1,7 +1,8 @@
 /* Alur forms: progressive enhancement of the markup of server/web/templates/_form.html.
  * Every form works without this file; the server validates and shows the errors. This adds:
  * live character counters, previews of chosen files, a check that the fields a decision
- * needs are filled before its button submits, and "add row" without a page load.
+ * needs are filled before its button submits, "add row" without a page load, and on a page
+ * the server sent back with errors, the first wrong field scrolled into view and focused.
  * Plain ES2017, no dependencies; load with <script src=".../forms.js" defer>. */
 (function () {
   "use strict";
@@ -182,9 +183,30 @@
     return true;
   }
 
+  // --- a form sent back by the server ---------------------------------------------------------
+
+  // On a phone the first wrong field is often screens below the top: bring it into view with
+  // its label, and focus it so that typing fixes it. Without this the page still shows the errors.
+  function showFirstError() {
+    var wrapper = document.querySelector("form .field.has-error");
+    var summary = document.querySelector("form .error-summary");
+    if (!wrapper) {
+      if (!summary) return;
+      summary.setAttribute("tabindex", "-1");
+      summary.scrollIntoView({block: "start"});
+      summary.focus({preventScroll: true});
+      return;
+    }
+    var control = wrapper.querySelector('[aria-invalid="true"]') ||
+      wrapper.querySelector("textarea, select, input:not([type=hidden]), button");
+    wrapper.scrollIntoView({block: "start"});
+    if (control) control.focus({preventScroll: true});
+  }
+
   // --- wiring ---------------------------------------------------------------------------------
 
   function init() {
+    showFirstError();
     bindCounters(document);
     document.querySelectorAll("form").forEach(markRequiredWhen);
     document.addEventListener("change", function (event) {

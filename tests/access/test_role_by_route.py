@@ -39,6 +39,7 @@ PERSONAS = {
     "anon": None,
 }
 SIGNED_IN = [p for p in PERSONAS if p != "anon"]
+ADMINS_USER = "kemenpora.ketua"  # the user the admin pages are asked about: no persona, no part in the scene
 
 
 @dataclass
@@ -78,6 +79,7 @@ API = {
     # the start lane passes the policy and then meets the form's validation (nothing is started)
     "api.start_instance": Route("POST", f"/api/v1/processes/{KEY}/instances", {"starter": 422}, body={"data": {}}),
     "api.get_instance": Route("GET", "/api/v1/instances/{instance}", INSTANCE_READERS),
+    "api.list_instances": Route("GET", "/api/v1/instances", everyone()),  # each sees what they started
     "api.list_tasks": Route("GET", "/api/v1/tasks", everyone()),
     "api.get_task": Route("GET", "/api/v1/tasks/{task}", TASK_READERS),
     "api.claim_task": Route("POST", "/api/v1/tasks/{task}/claim", {"lane": 200}),
@@ -101,12 +103,30 @@ PAGES = {
     # only the start lane sees the start form; for everyone else it does not exist
     "work.start_form": Route("GET", f"/mulai/{KEY}", {"starter": 200}, other=404),
     "work.instance_page": Route("GET", "/instans/{instance}", INSTANCE_READERS),
+    "work.my_requests": Route("GET", "/permohonan", everyone()),
     "work.task_page": Route("GET", "/tugas/{task}", TASK_READERS),
     # claim and give back answer with a redirect and a message; only the lane changes anything
     "work.claim": Route("POST", "/tugas/{task}/ambil", everyone(302), unchanged=True),
     "work.release": Route("POST", "/tugas/{task}/lepas", everyone(302), unchanged=True),
     "work.attachment": Route("GET", "/berkas/{file}", INSTANCE_READERS),
     "work.attachment_thumbnail": Route("GET", "/berkas/{file}/kecil", {p: 302 for p in INSTANCE_READERS}),
+    # Admin Instansi of kemenpora only (bsip.pengawas administers nothing); the writes change
+    # nothing or nothing the other answers depend on
+    "admin.home": Route("GET", "/admin/", {"admin": 302}),
+    "admin.staff": Route("GET", "/admin/kemenpora/", {"admin": 200}),
+    "admin.new_user": Route("GET", "/admin/kemenpora/tambah-pengguna", {"admin": 200}),
+    "admin.member": Route("GET", f"/admin/kemenpora/pengguna/{ADMINS_USER}", {"admin": 200}),
+    "admin.member_roles": Route("POST", f"/admin/kemenpora/pengguna/{ADMINS_USER}/peran", {"admin": 302},
+                                body={"lanes": "Ketua Tim Publikasi"}),
+    "admin.member_status": Route("POST", f"/admin/kemenpora/pengguna/{ADMINS_USER}/status", {"admin": 302},
+                                 body={"active": "1"}),
+    "admin.member_password": Route("POST", f"/admin/kemenpora/pengguna/{ADMINS_USER}/kata-sandi", {"admin": 302}),
+    "admin.calendar": Route("GET", "/admin/kemenpora/kalender", {"admin": 200}),
+    "admin.calendar_add_day": Route("POST", "/admin/kemenpora/kalender/hari", {"admin": 302},
+                                    body={"day": "2026-11-27", "kind": "off"}),
+    "admin.calendar_remove_day": Route("POST", "/admin/kemenpora/kalender/hari/2026-11-27/hapus", {"admin": 302}),
+    "admin.calendar_week": Route("POST", "/admin/kemenpora/kalender/minggu", {"admin": 302},
+                                 body={"workdays": ["0", "1", "2", "3", "4"], "opens": "07:30", "closes": "16:00"}),
 }
 ROUTES = {**API, **PAGES}
 

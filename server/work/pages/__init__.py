@@ -6,6 +6,6 @@ from flask import Blueprint
 
 pages = Blueprint("work", __name__, template_folder="../templates")
 
-from . import files, inbox, instance_pages, start, task_pages  # noqa: E402,F401  (routes)
+from . import deadlines_view, files, inbox, instance_pages, my_requests, start, task_pages  # noqa: E402,F401  (routes)
 
 __all__ = ["pages"]

@@ -47,6 +47,7 @@ def file_views(ids) -> dict[str, dict]:
     return out
 
 
-def history_files(steps: list[dict]) -> dict[str, dict]:
-    """The files named in a history's submitted answers, ready to show."""
-    return file_views([i for h in steps for item in h.get("shown", []) for i in item.get("files", [])])
+def history_files(steps: list[dict], request: dict | None = None) -> dict[str, dict]:
+    """The files named in a history's submitted answers and in the request, ready to show."""
+    shown = [item for h in steps for item in h.get("shown", [])] + (request or {}).get("shown", [])
+    return file_views([i for item in shown for i in item.get("files", [])])

@@ -17,15 +17,24 @@ TABS = {"saya": "mine", "tim": "team"}
 @pages.get("/")
 @login_required
 def inbox():
-    tab = request.args.get("tab", "saya")
-    tab = tab if tab in TABS else "saya"
+    """Opens where the work is: my tasks when I have claimed some, else my team's when it has
+    any (an explicit ?tab= is kept)."""
+    asked = request.args.get("tab")
     process = request.args.get("proses") or None
     search = (request.args.get("q") or "").strip()[:100] or None
     page = max(1, request.args.get("hal", 1, type=int) or 1)
     me = actor()
-    listing = {name: tasks.list_tasks(alur(), me, scope, limit=PAGE, offset=(page - 1) * PAGE if name == tab else 0,
-                                      process=process, search=search)
-               for name, scope in TABS.items()}
+
+    def listing_of(name: str, offset: int = 0) -> dict:
+        return tasks.list_tasks(alur(), me, TABS[name], limit=PAGE, offset=offset, process=process, search=search)
+
+    listing = {name: listing_of(name) for name in TABS}
+    if asked in TABS:
+        tab = asked
+    else:
+        tab = "tim" if not listing["saya"]["total"] and listing["tim"]["total"] else "saya"
+    if page > 1:
+        listing[tab] = listing_of(tab, (page - 1) * PAGE)
     return render_template("work/inbox.html", tab=tab, listing=listing, current=listing[tab], page=page, per_page=PAGE,
                            process=process, search=search or "",
                            processes=[p for p in processes.list_processes(alur(), me)])

@@ -14,4 +14,5 @@ from ...web.common import actor, alur
 @login_required
 def instance_page(instance_id: int):
     instance = instances.get(alur(), actor(), instance_id)
-    return render_template("work/instance.html", instance=instance, history_files=history_files(instance["history"]))
+    return render_template("work/instance.html", instance=instance,
+                           history_files=history_files(instance["history"], instance["request"]))

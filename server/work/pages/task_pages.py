@@ -45,4 +45,4 @@ def task_page(task_id: int):
             return redirect(url_for("work.inbox"))
         status = 422 if errors else 200
     return render_template("work/task.html", task=task, errors=errors, fields=fields_for(schema, values, errors),
-                           history_files=history_files(task["history"])), status
+                           history_files=history_files(task["history"], task["request"])), status

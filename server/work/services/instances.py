@@ -1,15 +1,17 @@
 """Starting process instances and reading them back."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
-from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion
+from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
 from ...kernel import access
 from ...kernel.actors import Actor
+from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
+from .due import time_left
 from .forms import check_submission
-from .history import history
+from .history import history, request
 from ...kernel.stepping import Step, run_step
 from ...kernel.versions import VersionInfo, version_info, xml_loader
 
@@ -65,8 +67,12 @@ def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
         access.require(actor, "instance.read", access.instance_facts(s, instance.id))
         info = version_info(s, instance.version_id)
         done = history(s, instance.id, info, alur.forms)
+        asked = request(s, instance.id, info, alur.forms)
+        calendar, now = calendar_for(s, instance.agency_id), alur.clock.now()
         open_tasks = [{"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,
-                       "created_at": t.created_at.isoformat(), "assignee_id": t.assignee_id}
+                       "created_at": t.created_at.isoformat(), "assignee_id": t.assignee_id,
+                       "due_at": t.due_at.isoformat() if t.due_at else None,
+                       "overdue": bool(t.due_at and t.due_at <= now), "due_in": time_left(t.due_at, now, calendar)}
                       for t in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                                  HumanTask.state == "ready")
                                          .order_by(HumanTask.id))]
@@ -81,4 +87,52 @@ def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
             "error": instance.error_message, "sop_nomor": info.catalog["identity"].get("sop.nomor", ""),
             "started_at": instance.started_at.isoformat(),
             "ended_at": instance.ended_at.isoformat() if instance.ended_at else None,
-            "timezone": timezone, "data": data, "history": done, "open_tasks": open_tasks}
+            "timezone": timezone, "data": data, "request": asked, "history": done, "open_tasks": open_tasks}
+
+
+SCOPES = ("started",)
+PAGE_MAX = 200
+OFFSET_MAX = 2**31 - 1
+
+
+def list_instances(alur: Alur, actor: Actor, scope: str = "started", limit: int = 20, offset: int = 0) -> dict:
+    """`started`: the instances I started (in agencies I still belong to), newest first, each
+    with where it stands: its status, the steps waiting now with their lanes and due times."""
+    if scope not in SCOPES:
+        raise InvalidInput("Cakupan harus: started.", "Scope must be: started.")
+    limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, min(int(offset), OFFSET_MAX))
+    now = alur.clock.now()
+    query = (select(ProcessInstance, Agency.timezone).join(Agency, Agency.id == ProcessInstance.agency_id)
+             .where(ProcessInstance.started_by_id == actor.id, ProcessInstance.agency_id.in_(actor.agency_ids)))
+    with alur.db.transaction() as s:
+        total = s.scalar(select(func.count()).select_from(query.with_only_columns(ProcessInstance.id).subquery()))
+        rows = s.execute(query.order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+                         .limit(limit).offset(offset)).all()
+        waiting: dict[int, list] = {}
+        if rows:
+            for task, assignee in s.execute(
+                    select(HumanTask, User.display_name).outerjoin(User, User.id == HumanTask.assignee_id)
+                    .where(HumanTask.instance_id.in_([r[0].id for r in rows]), HumanTask.state == "ready")
+                    .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)):
+                waiting.setdefault(task.instance_id, []).append((task, assignee))
+        items = []
+        for instance, timezone in rows:
+            info = version_info(s, instance.version_id)
+            calendar = calendar_for(s, instance.agency_id)
+            current = [{"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,
+                        "sop_no": info.step(t.element_id).get("no"), "assignee": assignee,
+                        "due_at": t.due_at.isoformat() if t.due_at else None,
+                        "overdue": bool(t.due_at and t.due_at <= now),
+                        "due_in": time_left(t.due_at, now, calendar)}
+                       for t, assignee in waiting.get(instance.id, [])]
+            items.append({
+                "id": instance.id, "title": instance.title, "process": info.key, "process_name": info.name,
+                "agency": info.agency_slug, "status": instance.status, "end_event": instance.end_event,
+                "end_event_name": info.catalog["ends"].get(instance.end_event),
+                "started_at": instance.started_at.isoformat(),
+                "ended_at": instance.ended_at.isoformat() if instance.ended_at else None,
+                "timezone": timezone, "current": current,
+                "due_at": next((c["due_at"] for c in current if c["due_at"]), None),
+                "overdue": any(c["overdue"] for c in current)})
+    return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, or_, select, update
 
 from ...errors import Conflict, InvalidInput, NotFound
+from ...formschema import decision_field
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
-from ...kernel import access, audit
+from ...kernel import access, audit, notifications
 from ...kernel.actors import Actor
+from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
+from .due import due_rule, time_left
 from .forms import check_submission, schema_of
-from .history import history
+from .history import history, latest_per_step, request, sent_back_by
 from ...kernel.stepping import NOT_CARRIED, Step, run_step
 from ...kernel.versions import version_info
 
@@ -77,7 +81,8 @@ def list_tasks(alur: Alur, actor: Actor, scope: str = "mine", limit: int = 50, o
         items = []
         for task, title, version_id, assignee, tz in rows:
             item = _summary(task, title, version_info(s, version_id))
-            item.update(assignee=assignee, timezone=tz, overdue=bool(task.due_at and task.due_at <= now))
+            item.update(assignee=assignee, timezone=tz, overdue=bool(task.due_at and task.due_at <= now),
+                        due_in=time_left(task.due_at, now, calendar_for(s, task.agency_id)))
             items.append(item)
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
@@ -93,7 +98,9 @@ def _summary(task: HumanTask, title: str | None, info) -> dict:
 
 
 def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
-    """A task with its SOP step, form, saved draft and the history of its instance so far."""
+    """A task with its SOP step, form, saved draft, the request that started its instance, the
+    history so far, and on a decision what is being judged and on work sent back why."""
+    now = alur.clock.now()
     with alur.db.transaction() as s:
         task = _load(s, actor, task_id)
         instance = s.get(ProcessInstance, task.instance_id)
@@ -101,26 +108,53 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
         assignee = s.execute(select(User.username, User.display_name).where(User.id == task.assignee_id)).first() \
             if task.assignee_id else None
         timezone = s.scalar(select(Agency.timezone).where(Agency.id == task.agency_id))
+        calendar = calendar_for(s, task.agency_id)
         out = _summary(task, instance.title, info)
         out["history"] = history(s, task.instance_id, info, alur.forms)
+        out["request"] = request(s, task.instance_id, info, alur.forms)
         previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
     may_act = (task.state == "ready" and access.can(actor, "task.act", access.task_facts(task))
                and task.assignee_id in (None, actor.id))
     step = info.step(task.element_id)
+    form = schema_of(alur, step.get("form"))
+    rejection = sent_back_by(out["history"], task.created_at)
     out.update({
         "assignee": assignee.username if assignee else None,
         "assignee_name": assignee.display_name if assignee else None,
         "timezone": timezone, "instance_status": instance.status, "may_act": may_act,
-        "overdue": bool(task.due_at and task.due_at <= alur.clock.now()),
+        "overdue": bool(task.due_at and task.due_at <= now),
+        "due_in": time_left(task.due_at, now, calendar) if task.state == "ready" else None,
+        "due_rule": _due_rule(step, calendar, out, info, alur.forms),
         "sop": {"nomor": info.catalog["identity"].get("sop.nomor", ""), "nama": info.name,
                 "no": step.get("no"), "kegiatan": step.get("kegiatan"), "kelengkapan": step.get("kelengkapan"),
                 "waktu": step.get("waktu"), "output": step.get("output"), "keterangan": step.get("keterangan")},
-        "form": schema_of(alur, step.get("form")),
+        "form": form,
         "data": task.data, "draft": task.draft,
         # A step done again after a rejection starts from what was sent last time, not empty.
         "previous": {k: v for k, v in (previous or {}).items() if k not in NOT_CARRIED},
+        # A decision is taken on what the steps before it sent: their latest pass each.
+        "review": latest_per_step(out["history"], task.element_id) if form and decision_field(form) else [],
+        "rejection": {"task_id": rejection["task_id"], "name": rejection["name"], "sop_no": rejection["sop_no"],
+                      "lane": rejection["lane"], "by": rejection["completed_by"],
+                      "by_name": rejection["completed_by_name"], "at": rejection["completed_at"],
+                      "decision": rejection["decision"], "reason": rejection["notes"].get("alasan")}
+        if rejection else None,
     })
     return out
+
+
+def _due_rule(step: dict, calendar, task: dict, info, forms) -> dict | None:
+    """The Waktu that set the task's due time, with the date an H±n code counts from."""
+    data, completed_at, labels = dict((task["request"] or {}).get("data") or {}), {}, {}
+    for h in task["history"]:
+        data.update(h["data"])
+        completed_at[h["element_id"]] = datetime.fromisoformat(h["completed_at"])
+    start = info.manual_start() or {}
+    if start.get("form"):
+        labels.update({name: prop.get("title") or name.replace("_", " ")
+                       for name, prop in forms.validator(start["form"]).schema.get("properties", {}).items()})
+    labels.update({element_id: s.get("name", element_id) for element_id, s in info.catalog["steps"].items()})
+    return due_rule(step, calendar, data, completed_at, labels)
 
 
 def claim(alur: Alur, actor: Actor, task_id: int) -> dict:
@@ -211,8 +245,36 @@ def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
                              done=row.engine_task_id, task_id=task_id,
                              before={"state": "ready", "revision": instance.revision},
                              after={"state": "completed", "revision": instance.revision + 1, "data": checked})
+        form = info.step(row.element_id).get("form")
+        decision = decision_field(alur.forms.validator(form).schema) if form else None
+        if decision and checked.get(decision.name) in decision.reject_labels and outcome.opened:
+            _tell_sent_back(db, step.now, actor, row, info, instance_id, checked, outcome.opened)
         return {"id": task_id, "state": "completed", "instance": {"id": instance_id, **outcome.as_dict()}}
     return run_step(alur, finish, actor_id=actor.id)
+
+
+def _tell_sent_back(db, now, actor: Actor, row, info, instance_id: int, checked: dict, opened: list[dict]) -> None:
+    """A rejection tells whose work came back, in the step that rejected it: for each task it
+    (re)opened, whoever did that step last time if they still hold its lane, else the lane's users
+    (or that person alone when the lane has nobody left)."""
+    title = db.scalar(select(ProcessInstance.title).where(ProcessInstance.id == instance_id))
+    judged = info.step(row.element_id)
+    reason = checked.get("alasan") or "-"
+    for task in opened:
+        lane_users = notifications.users_of_lane(db, row.agency_id, task["lane"]) if task["lane"] else []
+        last_doer = db.scalar(select(TASKS.c.completed_by_id)
+                              .where(TASKS.c.instance_id == instance_id, TASKS.c.element_id == task["element_id"],
+                                     TASKS.c.state == "completed")
+                              .order_by(TASKS.c.completed_at.desc(), TASKS.c.id.desc()).limit(1))
+        recipients = [last_doer] if last_doer and (last_doer in lane_users or not lane_users) else lane_users
+        no = info.step(task["element_id"]).get("no")
+        notifications.notify(
+            db, now, recipients, agency_id=row.agency_id, kind="rejected", instance_id=instance_id,
+            task_id=task["id"],
+            message_id=f"Dikembalikan: langkah {no} \"{task['name']}\" pada \"{title}\" ditolak di langkah "
+                       f"{judged.get('no')} oleh {actor.display_name}. Alasan: {reason}",
+            message_en=f"Sent back: step {no} \"{task['name']}\" of \"{title}\" was rejected at step "
+                       f"{judged.get('no')} by {actor.display_name}. Reason: {reason}")
 
 
 TASKS = HumanTask.__table__
