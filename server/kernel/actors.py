@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, join, select
 from sqlalchemy.orm import Session
 
 from ..models import Agency, AgencyGrant, Membership, Role, User, UserRole
@@ -44,31 +44,43 @@ class Actor:
         return (agency_id, agency_role) in self.grants
 
 
-def load_actor(session: Session, user_id: int) -> Actor | None:
-    user = session.get(User, user_id)
-    if user is None or not user.active:
+def actor_query():
+    """The user with, per agency they belong to, the lanes and agency roles they hold there: one
+    statement of a few rows (every request needs it). A lane or grant counts only inside an
+    agency the user still belongs to."""
+    lanes = join(UserRole, Role, Role.id == UserRole.role_id)
+    return (select(User.id, User.username, User.display_name, User.locale, User.active, User.password_hash,
+                   Agency.id.label("agency_id"), Agency.slug, Role.id.label("role_id"), Role.name.label("role_name"),
+                   AgencyGrant.role.label("grant"))
+            .select_from(User)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Agency, Agency.id == Membership.agency_id)
+            .outerjoin(lanes, and_(UserRole.user_id == User.id, Role.agency_id == Agency.id))
+            .outerjoin(AgencyGrant, and_(AgencyGrant.user_id == User.id, AgencyGrant.agency_id == Agency.id)))
+
+
+def actor_from(rows) -> Actor | None:
+    """The Actor of `actor_query`'s rows; None for no rows or an inactive user."""
+    if not rows or not rows[0].active:
         return None
-    agency_rows = session.execute(
-        select(Agency.id, Agency.slug).join(Membership, Membership.agency_id == Agency.id)
-        .where(Membership.user_id == user_id)).all()
-    agency_ids = {a.id for a in agency_rows}
-    role_rows = session.execute(
-        select(Role.id, Role.name, Role.agency_id).join(UserRole, UserRole.role_id == Role.id)
-        .where(UserRole.user_id == user_id)).all()
-    # A role counts only inside an agency the user still belongs to.
-    role_rows = [r for r in role_rows if r.agency_id in agency_ids]
-    slug = {a.id: a.slug for a in agency_rows}
-    grants = {(g.agency_id, g.role) for g in session.execute(
-        select(AgencyGrant.agency_id, AgencyGrant.role).where(AgencyGrant.user_id == user_id)).all()
-        if g.agency_id in agency_ids}
-    roles: dict[str, list[str]] = {slug[a]: [] for a in agency_ids}
-    for r in role_rows:
-        roles[slug[r.agency_id]].append(r.name)
+    user = rows[0]
+    slug = {r.agency_id: r.slug for r in rows if r.agency_id is not None}
+    roles: dict[str, set] = {name: set() for name in slug.values()}
+    role_ids, grants = set(), set()
+    for r in rows:
+        if r.role_id is not None:
+            role_ids.add(r.role_id)
+            roles[r.slug].add(r.role_name)
+        if r.grant is not None:
+            grants.add((r.agency_id, r.grant))
     return Actor(
         id=user.id, username=user.username, display_name=user.display_name, locale=user.locale,
-        agency_ids=frozenset(agency_ids), role_ids=frozenset(r.id for r in role_rows),
-        roles={k: sorted(v) for k, v in roles.items()},
-        grants=frozenset(grants),
-        agency_roles={slug[a]: sorted(k for g, k in grants if g == a) for a in agency_ids},
+        agency_ids=frozenset(slug), role_ids=frozenset(role_ids),
+        roles={k: sorted(v) for k, v in roles.items()}, grants=frozenset(grants),
+        agency_roles={slug[a]: sorted(k for g, k in grants if g == a) for a in slug},
         session_key=hashlib.sha256(user.password_hash.encode()).hexdigest()[:16],
     )
+
+
+def load_actor(session: Session, user_id: int) -> Actor | None:
+    return actor_from(session.execute(actor_query().where(User.id == user_id)).all())

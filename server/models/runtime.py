@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, JSON, String, Text, BigInteger
+from sqlalchemy import ForeignKey, Index, Integer, JSON, String, Text, BigInteger, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UtcDateTime
@@ -28,12 +28,24 @@ class ProcessInstance(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
+OPEN = "state = 'ready'"
+
+
 class HumanTask(Base):
     """A user task waiting or done: the rows behind the inbox and the instance history."""
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_open_role", "state", "role_id"),
+        # The inbox's three walks (server/work/services/inbox.py), each over open tasks only and
+        # in the inbox's order: a lane's open tasks, its unclaimed ones, a user's claimed ones.
+        Index("ix_human_task_open_role_due", "role_id", "due_at", "created_at", "id", "assignee_id",
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        Index("ix_human_task_claimable_due", "role_id", "due_at", "created_at", "id",
+              postgresql_where=text(f"{OPEN} AND assignee_id IS NULL"),
+              sqlite_where=text(f"{OPEN} AND assignee_id IS NULL")),
+        Index("ix_human_task_open_assignee_due", "assignee_id", "due_at", "created_at", "id", "agency_id",
+              postgresql_where=text(f"{OPEN} AND assignee_id IS NOT NULL"),
+              sqlite_where=text(f"{OPEN} AND assignee_id IS NOT NULL")),
         Index("ix_human_task_instance_state", "instance_id", "state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

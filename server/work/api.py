@@ -5,7 +5,7 @@ from flask import g, jsonify, request, send_file
 
 from ..api.views import alur, api, json_body
 from ..errors import InvalidInput
-from .services import attachments, instances, processes, tasks
+from .services import attachments, inbox, instances, processes, tasks
 
 
 @api.get("/processes")
@@ -35,7 +35,7 @@ def get_instance(instance_id: int):
 @api.get("/tasks")
 def list_tasks():
     limit, offset = _page()
-    return jsonify(tasks.list_tasks(alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
+    return jsonify(inbox.list_tasks(alur(), g.actor, request.args.get("scope", "mine"), limit, offset))
 
 
 def _page() -> tuple[int, int]:

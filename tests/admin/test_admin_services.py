@@ -12,7 +12,7 @@ from server.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from server.kernel import accounts, calendars
 from server.models import AuditEvent, HumanTask, User
 from server.admin.services import account_control, calendar_days, members, scope, staff
-from server.work.services import tasks
+from server.work.services import inbox, tasks
 
 from ..conftest import DEMO_PASSWORD
 
@@ -32,7 +32,7 @@ def _task_claimed_by_anggota(alur):
     """A kemenpora instance at step 4 (the Anggota Tim Publikasi lane), claimed by kemenpora.anggota."""
     demo.drive(alur, KEMENPORA_SOP, 3)
     anggota = _actor(alur, "kemenpora.anggota")
-    task_id = tasks.list_tasks(alur, anggota, "claimable")["items"][0]["id"]
+    task_id = inbox.list_tasks(alur, anggota, "claimable")["items"][0]["id"]
     tasks.claim(alur, anggota, task_id)
     return task_id
 

@@ -9,7 +9,7 @@ from server.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from server.models import ApiToken, AuditEvent, HumanTask, User
 from server.kernel import accounts
 from server.modeling.services import deployment
-from server.work.services import instances, processes, tasks
+from server.work.services import inbox, instances, processes, tasks
 from server.admin.services import people
 
 from .test_deployment import _diagram
@@ -47,7 +47,7 @@ def test_a_new_agency_and_its_first_user_work_from_the_start(agency_with_sop):
     assert [p["key"] for p in processes.list_processes(alur, sari)] == ["uji"]
     me, task_id = _claimed_task(alur, password)
     assert _assignee(alur, task_id) == me.id
-    assert tasks.list_tasks(alur, me, "mine")["total"] == 1
+    assert inbox.list_tasks(alur, me, "mine")["total"] == 1
 
 
 def test_a_role_no_lane_uses_is_refused_and_nothing_is_created(agency_with_sop):

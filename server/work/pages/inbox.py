@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from ...errors import AlurError
 from ..services import processes, tasks
+from ..services.inbox import inbox as inbox_listing
 from . import pages
 from ...web.common import actor, alur, locale
 
@@ -18,26 +19,19 @@ TABS = {"saya": "mine", "tim": "team"}
 @login_required
 def inbox():
     """Opens where the work is: my tasks when I have claimed some, else my team's when it has
-    any (an explicit ?tab= is kept)."""
+    any (an explicit ?tab= is kept). Counts stop at 1.000 ("1.000+")."""
     asked = request.args.get("tab")
     process = request.args.get("proses") or None
     search = (request.args.get("q") or "").strip()[:100] or None
     page = max(1, request.args.get("hal", 1, type=int) or 1)
     me = actor()
-
-    def listing_of(name: str, offset: int = 0) -> dict:
-        return tasks.list_tasks(alur(), me, TABS[name], limit=PAGE, offset=offset, process=process, search=search)
-
-    listing = {name: listing_of(name) for name in TABS}
-    if asked in TABS:
-        tab = asked
-    else:
-        tab = "tim" if not listing["saya"]["total"] and listing["tim"]["total"] else "saya"
-    if page > 1:
-        listing[tab] = listing_of(tab, (page - 1) * PAGE)
-    return render_template("work/inbox.html", tab=tab, listing=listing, current=listing[tab], page=page, per_page=PAGE,
-                           process=process, search=search or "",
-                           processes=[p for p in processes.list_processes(alur(), me)])
+    found = inbox_listing(alur(), me, tuple(TABS.values()), TABS.get(asked), limit=PAGE, offset=(page - 1) * PAGE,
+                        process=process, search=search)
+    tab = next(name for name, scope in TABS.items() if scope == found["scope"])
+    counts = {name: found["counts"][scope] for name, scope in TABS.items()}
+    return render_template("work/inbox.html", tab=tab, counts=counts, items=found["items"], page=page,
+                           per_page=PAGE, process=process, search=search or "",
+                           processes=processes.list_processes(alur(), me))
 
 
 @pages.post("/tugas/<id:task_id>/ambil")

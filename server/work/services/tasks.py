@@ -4,24 +4,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, select, update
 
 from ...errors import Conflict, InvalidInput, NotFound
 from ...formschema import decision_field
-from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
+from ...models import Agency, HumanTask, ProcessInstance, User
 from ...kernel import access, audit, notifications
 from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from .due import due_rule, time_left
+from .inbox import summary
 from .forms import check_submission, schema_of
 from .history import history, latest_per_step, request, sent_back_by
 from ...kernel.stepping import NOT_CARRIED, Step, run_step
 from ...kernel.versions import version_info
-
-PAGE_MAX = 200
-OFFSET_MAX = 2**31 - 1
-
 
 def _load(s, actor: Actor, task_id: int) -> HumanTask:
     task = s.get(HumanTask, task_id)
@@ -39,64 +36,6 @@ def _may_act(actor: Actor, task: HumanTask) -> None:
         raise Conflict("Tugas ini sedang dikerjakan oleh pengguna lain.", "Another user has claimed this task.")
 
 
-SCOPES = ("mine", "claimable", "team")
-
-
-def list_tasks(alur: Alur, actor: Actor, scope: str = "mine", limit: int = 50, offset: int = 0,
-               process: str | None = None, search: str | None = None) -> dict:
-    """Open tasks, most urgent first (due soonest, then waiting longest).
-
-    `mine`: assigned to me. `claimable`: open in my lanes, claimed by nobody. `team`: open in my
-    lanes and not mine (those claimed by a colleague show who has them).
-    """
-    if scope not in SCOPES:
-        raise InvalidInput("Cakupan harus salah satu dari: mine, claimable, team.",
-                           "Scope must be one of: mine, claimable, team.")
-    limit = max(1, min(int(limit), PAGE_MAX))
-    offset = max(0, min(int(offset), OFFSET_MAX))  # past the end is an empty page, not a database overflow
-    now = alur.clock.now()
-    query = (select(HumanTask, ProcessInstance.title, ProcessInstance.version_id, User.display_name,
-                    Agency.timezone)
-             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-             .join(Agency, Agency.id == HumanTask.agency_id)
-             .outerjoin(User, User.id == HumanTask.assignee_id)
-             .where(HumanTask.state == "ready", HumanTask.agency_id.in_(actor.agency_ids)))
-    if scope == "mine":
-        query = query.where(HumanTask.assignee_id == actor.id)
-    elif scope == "claimable":
-        query = query.where(HumanTask.assignee_id.is_(None), HumanTask.role_id.in_(actor.role_ids))
-    else:
-        query = query.where(HumanTask.role_id.in_(actor.role_ids),
-                            or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id != actor.id))
-    if process:
-        query = query.join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id) \
-            .join(ProcessModel, ProcessModel.id == ProcessVersion.process_model_id) \
-            .where(ProcessModel.key == process)
-    if search:
-        query = query.where(func.lower(ProcessInstance.title).contains(search.strip().lower(), autoescape=True))
-    with alur.db.transaction() as s:
-        total = s.scalar(select(func.count()).select_from(query.with_only_columns(HumanTask.id).subquery()))
-        rows = s.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at,
-                                        HumanTask.id).limit(limit).offset(offset)).all()
-        items = []
-        for task, title, version_id, assignee, tz in rows:
-            item = _summary(task, title, version_info(s, version_id))
-            item.update(assignee=assignee, timezone=tz, overdue=bool(task.due_at and task.due_at <= now),
-                        due_in=time_left(task.due_at, now, calendar_for(s, task.agency_id)))
-            items.append(item)
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
-
-
-def _summary(task: HumanTask, title: str | None, info) -> dict:
-    step = info.step(task.element_id)
-    return {"id": task.id, "instance_id": task.instance_id, "instance_title": title,
-            "process": info.key, "process_name": info.name, "agency": info.agency_slug,
-            "element_id": task.element_id, "name": task.name, "lane": task.lane, "state": task.state,
-            "sop_no": step.get("no"), "assignee_id": task.assignee_id,
-            "created_at": task.created_at.isoformat(),
-            "due_at": task.due_at.isoformat() if task.due_at else None}
-
-
 def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
     """A task with its SOP step, form, saved draft, the request that started its instance, the
     history so far, and on a decision what is being judged and on work sent back why."""
@@ -109,7 +48,7 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
             if task.assignee_id else None
         timezone = s.scalar(select(Agency.timezone).where(Agency.id == task.agency_id))
         calendar = calendar_for(s, task.agency_id)
-        out = _summary(task, instance.title, info)
+        out = summary(task, instance.title, info)
         out["history"] = history(s, task.instance_id, info, alur.forms)
         out["request"] = request(s, task.instance_id, info, alur.forms)
         previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
