@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 KEMENPORA = (ROOT / "bpmn" / "000_kemenpora_publikasi_media_sosial.bpmn").read_bytes()
 TASK = b'name="sop.waktu.kode" value="PT2H"'
@@ -45,6 +47,22 @@ def test_a_diagram_with_lint_errors_is_refused_with_its_element_ids(login):
     body = refused.get_json()
     assert bad[0]["element_id"] in body["message"]
     assert {f["element_id"] for f in body["detail"]["findings"]} >= {bad[0]["element_id"]}
+    assert _versions(owner)["kemenpora_publikasi_media_sosial"] == 1
+
+
+@pytest.mark.parametrize("change,code,element", [
+    ((b'targetRef="s07_perintahkan_publikasi" name="Ya"', b'targetRef="s07_perintahkan_publikasi"'),
+     "gateway-flow-unnamed", "f_g06_s07"),
+    ((b"<bpmn:flowNodeRef>s04_produksi_konten</bpmn:flowNodeRef>", b""), "task-outside-lane", "s04_produksi_konten"),
+])
+def test_an_unlabelled_decision_or_a_task_outside_the_lanes_is_refused(login, change, code, element):
+    owner = login("kemenpora.pemilik")
+    assert KEMENPORA.count(change[0]) == 1
+    refused = _send(owner, "/deployments", KEMENPORA.replace(*change))
+    assert refused.status_code == 422
+    body = refused.get_json()
+    assert (code, element) in {(f["code"], f["element_id"]) for f in body["detail"]["findings"]}
+    assert element in body["message"]
     assert _versions(owner)["kemenpora_publikasi_media_sosial"] == 1
 
 

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from server import demo
 from server.files import samples
-from server.formschema.samples import sample_submission
-from server.kernel.actors import load_actor
-from server.models import HumanTask, User
-from server.work.services import attachments, instances, tasks
+from server.models import HumanTask
+from server.work.services import instances
 
+from ..web.test_staff_walk_pages import actor, complete, open_task
 from .conftest import SCREENSHOTS, expect, login, send_button, shot, visit
 
 KEY = "kemenpora_publikasi_media_sosial"
@@ -25,25 +24,6 @@ PHONE = {"width": 390, "height": 844}
 LANE_USERS = {"Kepala Biro Humas dan Umum": "kemenpora.karo", "Penanggungjawab Bidang Kehumasan": "kemenpora.pj",
               "Ketua Tim Publikasi": "kemenpora.ketua", "Anggota Tim Publikasi": "kemenpora.anggota"}
 MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
-
-
-def actor(alur, username):
-    with alur.db.transaction() as s:
-        return load_actor(s, s.scalar(select(User.id).where(User.username == username)))
-
-
-def open_task(alur, instance_id: int) -> dict:
-    (task,) = instances.get(alur, actor(alur, "kemenpora.pengawas"), instance_id)["open_tasks"]
-    return task
-
-
-def complete(alur, username: str, task_id: int, **answers) -> None:
-    """The step done through the services (the browser part is elsewhere), with real uploads."""
-    who = actor(alur, username)
-    form = tasks.get_task(alur, who, task_id)["form"]
-    upload = lambda accept, count: [attachments.upload(alur, who, *samples.for_accept(accept), agency="kemenpora")["id"]  # noqa: E731
-                                    for _ in range(count)]
-    tasks.complete(alur, who, task_id, {**sample_submission(form, files=upload), **answers})
 
 
 class Staff:
