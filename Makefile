@@ -39,8 +39,9 @@ test: lint
 	bash .ci/ensure-chromium
 	$(BIN)/python -m pytest
 
+# SQLite always; PostgreSQL too when ALUR_BENCH_DATABASE_URL names a scratch database (bench/README.md).
 bench: install
-	$(BIN)/python -m bench.engine_vs_service
+	$(BIN)/python -m bench.engine_vs_service $(if $(ALUR_BENCH_DATABASE_URL),,--no-postgres)
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

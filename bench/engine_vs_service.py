@@ -1,6 +1,7 @@
 """The raw engine against Alur's service layer, on the Kemenpora diagram, after k rejections.
 
-    python -m bench.engine_vs_service [--rounds N] [--raw-samples N] [--postgres URL | --no-postgres]
+    ALUR_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/alur_bench \
+    python -m bench.engine_vs_service [--rounds N] [--raw-samples N] [--no-postgres]
                                       [--ks 0,5,20,100] [--profile]
 
 (a) raw: plain SpiffWorkflow as a naive host uses it: SpiffBpmnParser, the standard serializer
@@ -13,6 +14,9 @@
 (c) both with row 5 (s05_sampaikan_hasil_produksi) ready after k rejections at row 6
     (s06_putuskan_persetujuan "Tidak" goes back to row 5).
 
+SQLite runs in a fresh temporary file. PostgreSQL is the database that ALUR_BENCH_DATABASE_URL
+names (required unless --no-postgres; never `test`); its schema public is dropped and recreated.
+
 See bench/README.md for how to read the output.
 """
 from __future__ import annotations
@@ -20,19 +24,18 @@ from __future__ import annotations
 import argparse
 import copy
 import cProfile
-import gc
 import io
 import json
-import os
-import platform
 import pstats
-import statistics
 import sys
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.common import (Stats, database_options, fresh_postgres, log, machine, open_alur, postgres_url,
+                          reset_postgres, statements, timed)
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "kemenpora_publikasi_media_sosial"
@@ -41,7 +44,6 @@ BPMN = REPO / "bpmn" / "000_kemenpora_publikasi_media_sosial.bpmn"
 EXPECTED = REPO / "tests" / "diagrams" / "expected" / "kemenpora_publikasi_media_sosial.json"
 REVISE = "s05_sampaikan_hasil_produksi"   # row 5: the task that is timed
 DECIDE = "s06_putuskan_persetujuan"       # row 6: "Tidak" sends the work back to row 5
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_RATIO = 2.0    # b/a at k=0 on SQLite
 TARGET_GROWTH = 1.5   # cost at k=20 / cost at k=0
 
@@ -97,30 +99,6 @@ def fill(data: dict, files) -> dict:
 
 def fake_files(kind: str, count: int) -> list[str]:
     return [str(uuid.uuid5(uuid.NAMESPACE_URL, f"alur-bench/{kind}/{i}")) for i in range(count)]
-
-
-# --- statistics -------------------------------------------------------------------------------
-
-@dataclass
-class Stats:
-    samples: list  # seconds
-
-    @property
-    def n(self) -> int:
-        return len(self.samples)
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.samples) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] * 1000
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
 
 
 # --- (a) the raw engine -----------------------------------------------------------------------
@@ -189,15 +167,7 @@ class Raw:
         self.check(state, task_id)
         workflow = self.serializer.deserialize_json(state)
         info = {"tasks": len(workflow.tasks), "state_kb": len(state.encode()) / 1024}
-        for _ in range(warmup):
-            self.step(state, task_id)
-        times = []
-        gc.collect()
-        for _ in range(samples):
-            t0 = time.perf_counter()
-            self.step(state, task_id)
-            times.append(time.perf_counter() - t0)
-        return Stats(times), info
+        return timed(lambda: self.step(state, task_id), samples, warmup), info
 
 
 # --- (b) Alur's service layer -----------------------------------------------------------------
@@ -211,20 +181,12 @@ class Service:
     def __init__(self, label: str, url: str, workdir: Path, path: Path_):
         from sqlalchemy import select
 
-        from server.config import Settings
-        from server.migrate import upgrade
+        from server import demo
+        from server.kernel.actors import load_actor
         from server.models import User
-        from server.services import demo, versions
-        from server.services.actors import load_actor
-        from server.services.context import Alur
 
         self.label, self.url, self.path = label, url, path
-        versions.forget()  # the version cache is per process; ids repeat across databases
-        upgrade(url)
-        settings = Settings.from_env(database_url=url, instance_dir=workdir, secret_key="alur-bench",
-                                     demo_password=os.environ.get("ALUR_DEMO_PASSWORD") or "alur-bench")
-        settings.upload_dir = workdir / "uploads"
-        self.alur = Alur.create(settings)
+        self.alur = open_alur(url, workdir)
         demo.load(self.alur, with_instances=False)
         self.actors = {}
         with self.alur.db.transaction() as s:
@@ -240,7 +202,7 @@ class Service:
     def _files_for(self, pool: dict, actor):
         """Ids for a placeholder: files already tied to this instance are reused, others uploaded."""
         from server.files import samples
-        from server.services import attachments
+        from server.work.services import attachments
 
         def make(kind: str, count: int) -> list[str]:
             have = pool.setdefault(kind, [])
@@ -252,7 +214,7 @@ class Service:
 
     def prepare(self, k: int) -> tuple[int, dict, int]:
         """An instance with row 5 ready after k rejections: (task id, row-5 data, instance id)."""
-        from server.services import instances, tasks
+        from server.work.services import instances, tasks
 
         pool: dict = {}
         started = instances.start(self.alur, self.starter, KEY,
@@ -268,7 +230,7 @@ class Service:
         return task["id"], data, started["id"]
 
     def complete(self, prepared) -> dict:
-        from server.services import tasks
+        from server.work.services import tasks
 
         task_id, data, _ = prepared
         return tasks.complete(self.alur, self.actors[self.path.revise.lane], task_id, copy.deepcopy(data))
@@ -285,15 +247,11 @@ class Service:
             self.complete(item)
         out = {}
         for k, items in prepared.items():
-            times = []
-            gc.collect()
-            for item in items:
-                t0 = time.perf_counter()
-                result = self.complete(item)
-                times.append(time.perf_counter() - t0)
+            pending, results = iter(items), []
+            out[k] = timed(lambda: results.append(self.complete(next(pending))), len(items))
+            for result in results:
                 [opened] = result["instance"]["open_tasks"]
                 assert opened["element_id"] == DECIDE
-            out[k] = Stats(times)
         return out
 
 
@@ -334,38 +292,28 @@ class StageClock:
         ("version", "version info (cached)"),
         ("validate", "form validation (JSON Schema + attachment rows)"),
         ("resume", "engine: read state (JSON -> workflow)"),
-        ("engine", "engine: complete + steps + prune"),
+        ("engine", "engine: complete + steps + prune + write state"),
+        ("dump", "  of which: write state (workflow -> JSON)"),
         ("link", "link attachments (UPDATE, only for files new to the instance)"),
-        ("apply", "apply_run: ready tasks, new rows, write state"),
-        ("dump", "  of which engine: write state (workflow -> JSON)"),
+        ("apply", "apply_run: ready tasks, new rows, store state"),
         ("audit", "audit.record (INSERT)"),
     ]
 
     def __init__(self, service: Service):
-        from sqlalchemy import event
-
         from server.engine import runtime
-        from server.services import attachments, audit, tasks
+        from server.kernel import audit, stepping
+        from server.work.services import attachments, tasks
 
         self.now: dict = {}
         self.calls: list = []
         self.statements = 0
         self.first_sql: list = []
         self._undo = []
-        for owner, name, label in [(tasks, "version_info", "version"),
-                                   (tasks, "check_submission", "validate"),
+        for owner, name, label in [(tasks, "version_info", "version"), (tasks, "check_submission", "validate"),
                                    (runtime.ProcessEngine, "resume", "resume"), (runtime.Run, "complete", "engine"),
-                                   (attachments.AttachmentRules, "link", "link"), (tasks, "apply_run", "apply"),
-                                   (runtime.Run, "dump", "dump"), (audit, "record", "audit")]:
+                                   (attachments.AttachmentRules, "link", "link"), (stepping, "apply_run", "apply"),
+                                   (runtime.Run, "_serialize", "dump"), (audit, "record", "audit")]:
             self._wrap(owner, name, label)
-        def count(_conn, _cursor, statement, *_args):
-            self.statements += 1
-            if not self.calls:
-                self.first_sql.append(" ".join(statement.split())[:110])
-
-        for target, name, fn in [(service.alur.db.engine, "before_cursor_execute", count)]:
-            event.listen(target, name, fn)
-            self._undo.append(lambda t=target, n=name, f=fn: event.remove(t, n, f))
 
     def _add(self, label: str, seconds: float) -> None:
         self.now[label] = self.now.get(label, 0.0) + seconds
@@ -373,22 +321,26 @@ class StageClock:
     def _wrap(self, owner, name: str, label: str) -> None:
         original = owner.__dict__[name]
 
-        def timed(*args, **kwargs):
+        def clocked(*args, **kwargs):
             t0 = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
                 self._add(label, time.perf_counter() - t0)
 
-        setattr(owner, name, timed)
+        setattr(owner, name, clocked)
         self._undo.append(lambda: setattr(owner, name, original))
 
     def measure(self, service: Service, items: list) -> None:
         for item in items:
             self.now = {}
-            t0 = time.perf_counter()
-            service.complete(item)
-            self.now["total"] = time.perf_counter() - t0
+            with statements(service.alur.db.engine) as seen:
+                t0 = time.perf_counter()
+                service.complete(item)
+                self.now["total"] = time.perf_counter() - t0
+            if not self.calls:
+                self.first_sql = [" ".join(sql.split())[:110] for sql, _ in seen.sql]
+            self.statements += len(seen.sql)
             self.calls.append(self.now)
 
     def close(self) -> None:
@@ -407,7 +359,7 @@ class StageClock:
         out.append(f"  {'rest (BEGIN, read task and instance, COMMIT, glue)':<56} {rest:6.3f} ms  "
                    f"{100 * rest / mean['total']:4.0f} %")
         out.append(f"  {'total tasks.complete':<56} {mean['total']:6.3f} ms")
-        engine = mean["resume"] + mean["engine"] + mean["dump"]
+        engine = mean["resume"] + mean["engine"]
         out.append(f"  engine share (read + complete + write state): {engine:.3f} ms = "
                    f"{100 * engine / mean['total']:.0f} % of the call")
         out.append("  SQL of one call, in order:")
@@ -422,11 +374,11 @@ def profile_service(label: str, url: str, path: Path_, count: int, cprofile: boo
         try:
             for item in [service.prepare(0) for _ in range(5)]:
                 service.complete(item)
-            timed = [service.prepare(0) for _ in range(count)]
+            clocked = [service.prepare(0) for _ in range(count)]
             profiled = [service.prepare(0) for _ in range(count)] if cprofile else []
             clock = StageClock(service)
             try:
-                clock.measure(service, timed)
+                clock.measure(service, clocked)
             finally:
                 clock.close()
             out = [clock.table(label)]
@@ -451,34 +403,6 @@ def profile_service(label: str, url: str, path: Path_, count: int, cprofile: boo
     return "\n\n".join(out)
 
 
-# --- PostgreSQL -------------------------------------------------------------------------------
-
-def reset_postgres(url: str) -> str | None:
-    """Drops and recreates schema public (a scratch database). Returns why not, if it cannot.
-
-    Refuses while other sessions are connected to the same database (a test run, say), so
-    the benchmark never pulls the schema from under someone else.
-    """
-    from sqlalchemy import create_engine, text
-
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with engine.begin() as conn:
-                others = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
-                                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-                if others:
-                    return (f"{others} other session(s) connected to this database; not dropping its schema "
-                            "(pass --postgres URL of a free scratch database)")
-                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        finally:
-            engine.dispose()
-        return None
-    except Exception as exc:  # unreachable, no driver, no rights: the PG columns stay empty
-        return str(exc).strip().splitlines()[0][:200]
-
-
 # --- the report -------------------------------------------------------------------------------
 
 def fmt(value, width=8, digits=2) -> str:
@@ -488,9 +412,7 @@ def fmt(value, width=8, digits=2) -> str:
 def report(ks, raw, raw_info, sqlite, sqlite_kb, pg, pg_kb, pg_note, args) -> str:
     lines = []
     lines.append(f"Alur engine vs service, {KEY}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    lines.append(f"Python {platform.python_version()}, SpiffWorkflow {_version('SpiffWorkflow')}, "
-                 f"SQLAlchemy {_version('SQLAlchemy')}, {os.cpu_count()} CPUs, {platform.machine()} "
-                 f"{platform.system()} {platform.release()}")
+    lines.append(machine("SpiffWorkflow", "SQLAlchemy"))
     lines.append("times in ms per completion of row 5; b/a = service median / raw median")
     lines.append("")
     head = (f"{'k':>4} | {'raw med':>8} {'p95':>8} | {'SQLite med':>10} {'p95':>8} {'b/a':>6} | "
@@ -543,14 +465,6 @@ def report(ks, raw, raw_info, sqlite, sqlite_kb, pg, pg_kb, pg_note, args) -> st
     return "\n".join(lines)
 
 
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "?"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m bench.engine_vs_service", description=__doc__.split("\n\n")[0])
@@ -558,13 +472,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="service samples (= prepared instances) per k up to k=20; fewer above (default 100)")
     parser.add_argument("--raw-samples", type=int, default=300, help="raw engine samples per k (default 300)")
     parser.add_argument("--ks", default="0,5,20,100", help="rejection counts (default 0,5,20,100)")
-    parser.add_argument("--postgres", metavar="URL", default=None,
-                        help=f"a scratch PostgreSQL database: its schema public is DROPPED (default {PG_DEFAULT} "
-                             "if reachable)")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    database_options(parser)
     parser.add_argument("--profile", action="store_true",
                         help="also time the stages of the service call at k=0 (SQLite and PostgreSQL) and cProfile it on SQLite")
     args = parser.parse_args(argv)
+    pg_url = postgres_url(args)
     ks = sorted({int(k) for k in args.ks.split(",") if k.strip()})
     path = load_path()
     began = time.perf_counter()
@@ -581,16 +493,10 @@ def main(argv: list[str] | None = None) -> int:
         sqlite, sqlite_kb = run_service("SQLite", f"sqlite:///{tmp}/alur.db", path, ks, args.rounds, warmup=5)
 
     pg, pg_kb, pg_note = None, None, None
-    pg_url = url = args.postgres or PG_DEFAULT
-    if not args.no_postgres:
-        why = reset_postgres(url)
-        if why is None:
-            log("(b) service on PostgreSQL ...")
-            pg, pg_kb = run_service("PostgreSQL", url, path, ks, args.rounds, warmup=5)
-        elif args.postgres:
-            raise SystemExit(f"PostgreSQL at {url} not usable: {why}")
-        else:
-            pg_note = f"skipped, {PG_DEFAULT}: {why}"
+    if pg_url is not None:
+        fresh_postgres(pg_url)
+        log("(b) service on PostgreSQL ...")
+        pg, pg_kb = run_service("PostgreSQL", pg_url, path, ks, args.rounds, warmup=5)
     else:
         pg_note = "skipped (--no-postgres)"
 

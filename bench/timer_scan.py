@@ -1,10 +1,10 @@
 """Finding the due timers among many waiting instances, and firing them.
 
-    python -m bench.timer_scan [--instances 100000] [--due 1000] [--runs 20]
-                               [--postgres URL | --no-postgres]
+    ALUR_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/alur_bench \
+    python -m bench.timer_scan [--instances 100000] [--due 1000] [--runs 20] [--no-postgres]
 
-For each database (a fresh SQLite file; PostgreSQL, whose scratch schema is reset as in
-bench/engine_vs_service.py):
+For each database (a fresh SQLite file; PostgreSQL, the database ALUR_BENCH_DATABASE_URL names,
+never `test`, whose schema public is dropped and recreated; required unless --no-postgres):
 
 1. migrate, `demo.load(with_instances=False)`, an `Alur` on a `FixedClock`;
 2. a few real instances of the timer-started `nomporejo_laporan_media_sosial` made with
@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import platform
 import random
 import re
 import sys
@@ -36,7 +34,8 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from bench.engine_vs_service import PG_DEFAULT, Stats, _version, log, reset_postgres
+from bench.common import (Stats, database_options, fresh_postgres, log, machine, open_alur, plan,
+                          postgres_url, statements, timed)
 
 KEY = "nomporejo_laporan_media_sosial"
 AGENCY = "nomporejo"
@@ -58,59 +57,30 @@ def due_query(now, limit: int):
             .order_by(ProcessInstance.next_due_at).limit(limit))
 
 
-class Capture:
-    """The SELECT statements sent to the database while the block runs (text and parameters)."""
-
-    def __init__(self, engine):
-        self.engine, self.seen = engine, []
-
-    def _listen(self, _conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
-            self.seen.append((statement, parameters))
-
-    def __enter__(self):
-        from sqlalchemy import event
-        event.listen(self.engine, "before_cursor_execute", self._listen)
-        return self
-
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-        event.remove(self.engine, "before_cursor_execute", self._listen)
-
-
-def timed_scans(alur, now, limit: int, runs: int, expect: int, warmup: int = 3) -> Stats:
-    times = []
-    gc.collect()
-    for i in range(warmup + runs):
-        t0 = time.perf_counter()
+def timed_scans(alur, now, limit: int, runs: int, expect: int) -> Stats:
+    def scan():
         with alur.db.transaction() as s:          # as fire_due: its own transaction
             ids = s.scalars(due_query(now, limit)).all()
-        elapsed = time.perf_counter() - t0
         assert len(ids) == expect, (len(ids), expect)
-        if i >= warmup:
-            times.append(elapsed)
-    return Stats(times)
+    return timed(scan, runs, warmup=3)
+
+
+def selects(seen) -> list:
+    return [(sql, params) for sql, params in seen.sql if sql.lstrip().upper().startswith("SELECT")]
 
 
 def run_database(label: str, url: str, workdir: Path, total: int, due: int, runs: int) -> dict:
     from sqlalchemy import func, select
 
+    from server import demo
     from server.clock import FixedClock
-    from server.config import Settings
-    from server.migrate import upgrade
+    from server.deadlines import timers
     from server.models import AuditEvent, HumanTask, ProcessInstance
-    from server.services import demo, timers, versions
-    from server.services.context import Alur
 
     out: dict = {"label": label, "rows": total, "due": due}
     t0 = time.perf_counter()
-    versions.forget()  # the version cache is per process; ids repeat across databases
-    upgrade(url)
-    settings = Settings.from_env(database_url=url, instance_dir=workdir, secret_key="alur-bench",
-                                 demo_password=os.environ.get("ALUR_DEMO_PASSWORD") or "alur-bench")
-    settings.upload_dir = workdir / "uploads"
     clock = FixedClock()
-    alur = Alur.create(settings, clock=clock)
+    alur = open_alur(url, workdir, clock=clock)
     try:
         demo.load(alur, with_instances=False)
         started_at = clock.now()
@@ -164,21 +134,18 @@ def run_database(label: str, url: str, workdir: Path, total: int, due: int, runs
 
         # The scan fire_due sends, captured from fire_due itself while nothing is due yet.
         clock.set(started_at)
-        with Capture(alur.db.engine) as seen:
+        with statements(alur.db.engine) as seen:
             assert timers.fire_due(alur, limit=due) == 0
-        fire_sql = seen.seen[0][0]
-        with Capture(alur.db.engine) as seen, alur.db.transaction() as s:
+        fire_sql = selects(seen)[0][0]
+        with statements(alur.db.engine) as seen, alur.db.transaction() as s:
             s.scalars(due_query(when, due)).all()
-        sql, params = seen.seen[0]
+        sql, params = selects(seen)[0]
         assert sql == fire_sql, f"the benchmark's scan is not fire_due's:\n{sql}\n{fire_sql}"
 
         out["idle"] = timed_scans(alur, started_at, due, runs, 0)    # a worker round with nothing due
         out["scan"] = timed_scans(alur, when, due, runs, due)        # the measured scan
         out["scan100"] = timed_scans(alur, when, 100, runs, min(100, due))  # run_once's limit
-        explain = "EXPLAIN (ANALYZE, BUFFERS) " if alur.db.is_postgres else "EXPLAIN QUERY PLAN "
-        with alur.db.connection() as conn:
-            rows = conn.exec_driver_sql(explain + sql, params).all()
-        out["plan"] = [row[-1] for row in rows]
+        out["plan"] = plan(alur, sql, params)
         log(f"[{label}] scan median {out['scan'].median_ms:.2f} ms")
 
         # Firing: the clock one second past the due ones, one call.
@@ -225,9 +192,7 @@ def run_database(label: str, url: str, workdir: Path, total: int, due: int, runs
 
 def report(results: list, notes: list, args: list) -> str:
     lines = [f"Alur timer scan, {KEY}, {time.strftime('%Y-%m-%d %H:%M %Z')}",
-             f"Python {platform.python_version()}, SpiffWorkflow {_version('SpiffWorkflow')}, "
-             f"SQLAlchemy {_version('SQLAlchemy')}, {os.cpu_count()} CPUs, {platform.machine()} "
-             f"{platform.system()} {platform.release()}",
+             machine("SpiffWorkflow", "SQLAlchemy"),
              "scan: fire_due's query for due ids (limit = due), in its own transaction, "
              f"{results[0]['scan'].n if results else 0} runs after 3 warm-ups",
              "fire: one timers.fire_due(alur, limit=due), one transaction per instance", ""]
@@ -264,11 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, default=100_000, help="instances waiting on a timer (default 100000)")
     parser.add_argument("--due", type=int, default=1000, help="how many of them are due (default 1000)")
     parser.add_argument("--runs", type=int, default=20, help="timed scans per database (default 20)")
-    parser.add_argument("--postgres", metavar="URL", default=None,
-                        help=f"a scratch PostgreSQL database: its schema public is DROPPED (default {PG_DEFAULT} "
-                             "if reachable)")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    database_options(parser)
     args = parser.parse_args(argv)
+    pg_url = postgres_url(args)
     if not 1 <= args.due <= args.instances:
         parser.error("need 1 <= --due <= --instances")
     began = time.perf_counter()
@@ -279,17 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_database("SQLite", f"sqlite:///{tmp}/alur.db", Path(tmp),
                                     args.instances, args.due, args.runs))
 
-    if not args.no_postgres:
-        url = args.postgres or PG_DEFAULT
-        why = reset_postgres(url)
-        if why is None:
-            log("PostgreSQL ...")
-            with tempfile.TemporaryDirectory(prefix="alur-bench-timers-") as tmp:
-                results.append(run_database("PostgreSQL", url, Path(tmp), args.instances, args.due, args.runs))
-        elif args.postgres:
-            raise SystemExit(f"PostgreSQL at {url} not usable: {why}")
-        else:
-            notes.append(f"skipped, {PG_DEFAULT}: {why}")
+    if pg_url is not None:
+        fresh_postgres(pg_url)
+        log("PostgreSQL ...")
+        with tempfile.TemporaryDirectory(prefix="alur-bench-timers-") as tmp:
+            results.append(run_database("PostgreSQL", pg_url, Path(tmp), args.instances, args.due, args.runs))
     else:
         notes.append("skipped (--no-postgres)")
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ...errors import AlurError
-from ..services import processes, tasks
+from ..services import tasks
 from ..services.inbox import inbox as inbox_listing
 from . import pages
 from ...web.common import actor, alur, locale
@@ -31,7 +31,7 @@ def inbox():
     counts = {name: found["counts"][scope] for name, scope in TABS.items()}
     return render_template("work/inbox.html", tab=tab, counts=counts, items=found["items"], page=page,
                            per_page=PAGE, process=process, search=search or "",
-                           processes=processes.list_processes(alur(), me))
+                           processes=found["processes"])
 
 
 @pages.post("/tugas/<id:task_id>/ambil")

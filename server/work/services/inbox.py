@@ -41,8 +41,8 @@ def list_tasks(alur: Alur, actor: Actor, scope: str = "mine", limit: int = 50, o
 
 def inbox(alur: Alur, actor: Actor, scopes: tuple[str, ...], chosen: str | None, limit: int, offset: int,
           process: str | None = None, search: str | None = None) -> dict:
-    """The inbox page in one transaction: each tab's count, and the page of the chosen tab (by
-    default the first tab that has tasks)."""
+    """The inbox page in one transaction: each tab's count, the page of the chosen tab (by
+    default the first tab that has tasks) and the SOPs to filter by."""
     for scope in scopes:
         _check_scope(scope)
     limit, offset = _bounds(limit, offset)
@@ -51,7 +51,10 @@ def inbox(alur: Alur, actor: Actor, scopes: tuple[str, ...], chosen: str | None,
         if chosen not in scopes:
             chosen = next((scope for scope in scopes if counts[scope][0]), scopes[0])
         items = _page(s, alur, actor, chosen, limit, offset, process, search)
-    return {"scope": chosen, "items": items,
+        sops = [{"key": key, "name": name} for key, name in s.execute(
+            select(ProcessModel.key, ProcessModel.name).where(ProcessModel.agency_id.in_(actor.agency_ids))
+            .order_by(ProcessModel.name))]
+    return {"scope": chosen, "items": items, "processes": sops,
             "counts": {scope: {"total": total, "capped": capped} for scope, (total, capped) in counts.items()}}
 
 
