@@ -103,23 +103,10 @@ def _lower_bound(obj, limit: int) -> int:
         for item in level:
             if isinstance(item, dict):
                 total += 1 + 2 * len(item)           # braces, colons, commas
-                for key, value in item.items():
-                    total += len(key) + 2 if isinstance(key, str) else 3
-                    if isinstance(value, str):
-                        total += len(value) + 2
-                    elif isinstance(value, _SCALARS):
-                        total += 1
-                    else:
-                        below.append(value)
+                total += sum(len(key) + 2 if isinstance(key, str) else 3 for key in item)
+                total += _leaves(item.values(), below)
             elif isinstance(item, (list, tuple, set, frozenset)):
-                total += 1 + len(item)               # brackets, commas
-                for value in item:
-                    if isinstance(value, str):
-                        total += len(value) + 2
-                    elif isinstance(value, _SCALARS):
-                        total += 1
-                    else:
-                        below.append(value)
+                total += 1 + len(item) + _leaves(item, below)  # brackets, commas
             elif isinstance(item, str):
                 total += len(item) + 2
             else:                                    # a number, or an object the encoder converts
@@ -127,6 +114,19 @@ def _lower_bound(obj, limit: int) -> int:
             if total > limit:
                 return total
         level = below
+    return total
+
+
+def _leaves(values, below: list) -> int:
+    """The JSON length of the strings and scalars among `values`; containers go to `below`."""
+    total = 0
+    for value in values:
+        if isinstance(value, str):
+            total += len(value) + 2
+        elif isinstance(value, _SCALARS):
+            total += 1
+        else:
+            below.append(value)
     return total
 
 
