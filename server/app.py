@@ -79,10 +79,12 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     from .work import api as work_api  # noqa: F401
     from .work.pages import pages as work_pages
     from .admin.pages import pages as admin_pages
+    from .modeling.pages import pages as modeling_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
     app.register_blueprint(api)
     app.register_blueprint(web)
     app.register_blueprint(work_pages)
     app.register_blueprint(admin_pages)
+    app.register_blueprint(modeling_pages)
     return app
