@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: install catalogs messages run test lint bench clean
+.PHONY: install catalogs messages run test lint bench clean assets
 
 # Reinstall whenever the dependencies change.
 $(STAMP): pyproject.toml
@@ -42,6 +42,11 @@ test: lint
 # SQLite always; PostgreSQL too when ALUR_BENCH_DATABASE_URL names a scratch database (bench/README.md).
 bench: install
 	$(BIN)/python -m bench.engine_vs_service $(if $(ALUR_BENCH_DATABASE_URL),,--no-postgres)
+
+# The modeler's bundle (static/modeler/dist, committed) from the pinned npm packages; needs npm and
+# the network, which `make run` and `make test` never do (static/modeler/README.md).
+assets:
+	cd static/modeler && npm ci --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

@@ -75,14 +75,16 @@ def db_upgrade(revision: str):
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--agency", help="agency slug (default: the diagram's alur.agency property)")
-def deploy(files, agency):
+@click.option("--note", help="the change note kept with the new version (default: the file it came from)")
+def deploy(files, agency, note):
     """Deploy BPMN files as new process versions."""
     from .modeling.services import deployment
 
     failed = False
     for path in files:
         try:
-            for r in deployment.deploy(_alur(), path.read_bytes(), path.name, agency_slug=agency):
+            for r in deployment.deploy(_alur(), path.read_bytes(), path.name, agency_slug=agency,
+                                       note=note or f"Diterapkan dari berkas {path.name} (alur deploy)"):
                 state = "deployed" if r["created"] else "unchanged"
                 click.echo(f"{r['agency']}/{r['key']} v{r['version']}: {state}")
         except AlurError as exc:

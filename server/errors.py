@@ -11,6 +11,8 @@ class AlurError(Exception):
 
     status = 400
     code = "bad_request"
+    # detail keys that the contract names at the top of the error object (beside `detail`)
+    lifted: tuple[str, ...] = ()
 
     def __init__(self, message_id: str, message_en: str, *, fields: dict | None = None, **detail):
         super().__init__(message_en)
@@ -33,6 +35,7 @@ class AlurError(Exception):
             }
         if self.detail:
             out["detail"] = self.detail
+        out.update((key, self.detail[key]) for key in self.lifted if key in self.detail)
         return out
 
 
@@ -46,6 +49,7 @@ class DiagramRejected(AlurError):
 
     status = 422
     code = "diagram_rejected"
+    lifted = ("findings",)
 
 
 class ExpressionRejected(DiagramRejected):
@@ -69,6 +73,21 @@ class Conflict(AlurError):
 
     status = 409
     code = "conflict"
+
+
+class DraftConflict(AlurError):
+    """Another save of the draft came first: who saved it, when, and its ETag (412)."""
+
+    status = 412
+    code = "draft_conflict"
+    lifted = ("saved_by", "saved_at", "etag")
+
+
+class PreconditionRequired(AlurError):
+    """A write that must name the version it changes (If-Match) and did not (428)."""
+
+    status = 428
+    code = "precondition_required"
 
 
 class Unauthenticated(AlurError):

@@ -33,12 +33,14 @@ MiB = 1024 * 1024
 SMALL_BODY = 1 * MiB
 # Beside the files themselves: the form's text fields and the multipart framing.
 FORM_ENVELOPE = 1 * MiB
-# The routes that take files (multipart/form-data POSTs) and what bounds their files: "files"
-# the file store's largest per-type limit (attachments, and the start and task forms that carry
-# them), "diagram" the BPMN parser's. A new route that takes files must be added here, or its
-# uploads are refused as too large.
+# The routes that take files or diagrams (multipart/form-data, application/xml or JSON carrying
+# the XML; POST or PUT) and what bounds them: "files" the file store's largest per-type limit
+# (attachments, and the start and task forms that carry them), "diagram" the BPMN parser's (an
+# XML body over the parser's own limit but under this cap is refused by the parser, 422). A new
+# route that takes files or diagrams must be added here, or its bodies are refused as too large.
 UPLOAD_ENDPOINTS = {"api.upload_attachment": "files", "work.start_form": "files", "work.task_page": "files",
-                    "api.lint_diagram": "diagram", "api.deploy_diagram": "diagram"}
+                    "api.lint_diagram": "diagram", "api.deploy_diagram": "diagram",
+                    "api.save_draft": "diagram", "api.deploy_version": "diagram"}
 MAX_JSON_DEPTH = 64
 _CHUNK = 64 * 1024
 
@@ -54,7 +56,7 @@ class BodyTooLarge(AlurError):
 def limit_request_body() -> None:
     """Sets this request's body limit by route, and refuses a declared length over it unread."""
     limit = SMALL_BODY
-    if request.method == "POST" and request.endpoint in UPLOAD_ENDPOINTS:
+    if request.method in ("POST", "PUT") and request.endpoint in UPLOAD_ENDPOINTS:
         if _signed_in():
             limit = upload_limit(UPLOAD_ENDPOINTS[request.endpoint])
         elif (request.content_length or 0) > limit:

@@ -33,8 +33,11 @@ ERROR_DESCRIPTIONS = {
     404: "Not found / Tidak ditemukan",
     409: "Conflict with the current state: a task already done or claimed by another user, an instance "
          "not running, an SOP that starts on a schedule / Bentrok",
+    412: "Another save came first: the draft is no longer the one If-Match names (who saved it, when, "
+         "its ETag now) / Draf sudah disimpan orang lain",
     413: "Request body too large / Kiriman terlalu besar",
     422: "Invalid input, with a message per field where there is one / Isian tidak sah",
+    428: "If-Match is required (the ETag of the draft being changed) / If-Match wajib",
     429: "Too many failed sign-ins; try again later / Terlalu banyak percobaan",
 }
 
@@ -93,6 +96,11 @@ def multipart_body(schema: dict) -> dict:
     return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
+def xml_content(description: str) -> dict:
+    """A BPMN document sent as the body itself (application/xml)."""
+    return {"application/xml": {"schema": {"type": "string", "description": description}}}
+
+
 def file_part(description: str) -> dict:
     """A file in a multipart body (sent with a filename; its type is read from its content)."""
     return {"type": "string", "contentMediaType": "application/octet-stream", "description": description}
@@ -137,6 +145,11 @@ def _operation_id(method: str, path: str) -> str:
 
 
 TASK_ID = [row_id("task_id")]
+# Text with at least one character that is not a space.
+NONBLANK = {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"}
+KEY = path_param("key", ref("Text"))
+AGENCY = query_param("agency", ref("Text"), "the agency's slug, when two of the caller's agencies have the key")
+DATE_TIME_SCHEMA = {"type": "string", "format": "date-time"}
 BPMN_UPLOAD = closed(obj("file", file=file_part("a BPMN 2.0 XML file"),
                          agency={**ref("Text"), "description": "agency slug (default: the diagram's alur.agency)"}))
 
@@ -200,8 +213,63 @@ OPERATIONS = [
     op("get", "/attachments/{attachment_id}", "Download a file",
        path_params=[path_param("attachment_id", ref("Text"))],
        ok=(200, "The file, with the type read from its content", {}, "*/*"), errors=[403]),
-    op("post", "/lint", "SOP lint of a BPMN file: every finding with element id, severity, code, messages "
-                        "(Pemilik Proses)", body=multipart_body(BPMN_UPLOAD), ok=(200, "Findings", ref("LintReport"))),
+    op("post", "/lint", "SOP lint of a BPMN file (multipart `file`) or of the XML body itself: every finding "
+                        "with element id, severity, code, messages (Pemilik Proses)",
+       body={"required": True, "content": {**multipart_body(BPMN_UPLOAD)["content"],
+                                           **xml_content("the diagram to lint")}},
+       ok=(200, "Findings", ref("LintReport"))),
+    op("get", "/processes/{key}/versions", "An SOP's versions, newest first (Pemilik Proses of its agency)",
+       path_params=[KEY], query=[AGENCY], ok=(200, "Versions", obj("items", items=array_of(ref("Version"))))),
+    op("get", "/processes/{key}/versions/{n}/bpmn", "A version's diagram as deployed, its forms embedded",
+       path_params=[KEY, row_id("n")], query=[AGENCY],
+       ok=(200, "The BPMN XML", {"type": "string"}, "application/xml")),
+    op("post", "/processes/{key}/versions/{n}/activate", "Make an earlier version the one new instances start "
+                                                         "on (running ones keep theirs)",
+       path_params=[KEY, row_id("n")], query=[AGENCY],
+       ok=(200, "Active", obj("key version active", key={"type": "string"}, version={"type": "integer"},
+                              active={"const": True}))),
+    op("post", "/processes/{key}/versions", "Deploy the SOP's diagram as a new active version, with a change "
+                                            "note; refused with every lint error (422, findings)",
+       path_params=[KEY], query=[AGENCY],
+       body={"required": True, "content": {
+           "application/json": {"schema": closed(obj("bpmn note", bpmn=ref("Text"), note=ref("Text")))},
+           "multipart/form-data": {"schema": closed(obj("file note", file=file_part("a BPMN 2.0 XML file"),
+                                                        note=ref("Text")))}}},
+       ok=(201, "Deployed", obj("key version checksum created", key={"type": "string"},
+                                version={"type": "integer"}, checksum={"type": "string"},
+                                created={"type": "boolean",
+                                         "description": "false: the same diagram is already the latest version"}))),
+    op("get", "/processes/{key}/draft", "The SOP's draft (made from the active version when none was saved), "
+                                        "with headers ETag, X-Alur-Saved-By (percent-encoded) and X-Alur-Saved-At",
+       path_params=[KEY], query=[AGENCY], ok=(200, "The draft's BPMN XML", {"type": "string"}, "application/xml")),
+    op("put", "/processes/{key}/draft", "Save the draft; If-Match must be the ETag it was read with (428 "
+                                        "without, 412 when another save came first)",
+       path_params=[KEY], query=[AGENCY, {"name": "If-Match", "in": "header", "schema": {"type": "string"},
+                                          "description": "the draft's ETag, quoted"}],
+       body={"required": True, "content": xml_content("the whole diagram; its process id is the key")},
+       ok=(200, "Saved", obj("etag saved_at saved_by", etag={"type": "string"}, saved_at=DATE_TIME_SCHEMA,
+                             saved_by=ref("Person"))),
+       errors=[412, 428]),
+    op("post", "/processes", "A new SOP (Pemilik Proses): from the template (name, SOP number, one lane per actor) "
+                             "or as a copy of another SOP; its draft is ready for the modeler",
+       body=json_body(closed(obj("name", name=ref("Text"), nomor=ref("Text"), lanes=array_of(ref("Text")),
+                                 agency=ref("Text"), copy_of=ref("Text")))),
+       ok=(201, "Created", obj("key agency", key={"type": "string"}, agency={"type": "string"})), errors=[404, 409]),
+    op("get", "/processes/{key}/diff", "What changed between two versions: elements added, removed, changed "
+                                       "(each property with old and new: Mutu Baku, tenggat, form fields), moved",
+       path_params=[KEY], query=[{**query_param("from", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                                  "required": True},
+                                 {**query_param("to", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                                  "required": True}, AGENCY],
+       ok=(200, "The diff", ref("Diff")), errors=[422]),
+    op("post", "/waktu/preview", "Check a Waktu code (sop.waktu.kode) with the server's parser and show the due "
+                                 "time it gives on the agency's working-day calendar (Pemilik Proses of the agency); "
+                                 "a code that is not one is answered with valid=false and the reason",
+       body=json_body(closed(obj("kode agency", kode={**NONBLANK, "maxLength": 500}, agency=NONBLANK, start={
+           "type": "string", "format": "date-time", "description": "when the task would start (default: the "
+                                                                   "opening of today or the next working day)"}))),
+       ok=(200, "The code's words and a due-time preview, or why it is not a code", ref("WaktuPreview")),
+       errors=[404]),
     op("post", "/deployments", "Deploy a BPMN file as a new version (Pemilik Proses of its agency); refused "
                                "with every lint error (422, detail.findings)", body=multipart_body(BPMN_UPLOAD),
        ok=(201, "Deployed versions", obj("items", items=array_of(ref("Deployed")))), errors=[404]),
@@ -229,6 +297,12 @@ SCHEMAS = {
             "message_id": {"type": "string"}, "message_en": {"type": "string"},
             "fields": {"type": "object", "description": "per-field messages (form errors)",
                        "additionalProperties": array_of({"type": "string"})},
+            "findings": {"type": "array", "items": {"type": "object"},
+                         "description": "diagram_rejected: every lint error (element id, code, messages)"},
+            "saved_by": {"anyOf": [ref("Person"), {"type": "null"}],
+                         "description": "draft_conflict: who saved the draft first"},
+            "saved_at": {"type": "string", "format": "date-time", "description": "draft_conflict: when"},
+            "etag": {"type": "string", "description": "draft_conflict: the draft's ETag now"},
             "detail": {"type": "object"}}},
     "Text": {"type": "string", "pattern": TEXT_PATTERN,
              "description": "any text without a NUL character or a lone surrogate (both are refused with 400)"},
@@ -291,6 +365,22 @@ SCHEMAS = {
     "Deployed": obj("key name agency version version_id created", key={"type": "string"}, name={"type": "string"},
                     agency={"type": "string"}, version={"type": "integer"}, version_id={"type": "integer"},
                     created={"type": "boolean", "description": "false: the same file was already deployed"}),
+    "Person": obj("id name", id={"type": "integer"}, name={"type": "string"}),
+    "Version": obj("version checksum note active deployed_at deployed_by", version={"type": "integer"},
+                   checksum={"type": "string"}, note=nullable("string"), active={"type": "boolean"},
+                   deployed_at=DATE_TIME, deployed_by={"anyOf": [ref("Person"), {"type": "null"}]}),
+    "DiffElement": obj("id type name", id={"type": "string"}, type={"type": "string"}, name=nullable("string")),
+    "Diff": obj("from to added removed changed layout_changed", **{"from": {"type": "integer"}},
+                to={"type": "integer"}, added=array_of(ref("DiffElement")), removed=array_of(ref("DiffElement")),
+                changed=array_of(obj("id type name changes", id={"type": "string"}, type={"type": "string"},
+                                     name=nullable("string"), changes=array_of(obj(
+                                         "property old new", property={"type": "string"},
+                                         old={"description": "absent: null"}, new={"description": "absent: null"})))),
+                layout_changed=array_of({"type": "string"})),
+    "WaktuPreview": obj("valid kode", valid={"type": "boolean"}, kode={"type": "string"},
+                        words={"type": "string"}, words_en={"type": "string"}, preview={"type": "string"},
+                        preview_en={"type": "string"}, start=DATE_TIME, due=nullable("string", format="date-time"),
+                        message={"type": "string"}, message_en={"type": "string"}),
     "Attachment": obj("id filename content_type size sha256", id={"type": "string"}, filename={"type": "string"},
                       content_type={"type": "string"}, size={"type": "integer"}, sha256={"type": "string"}),
 }

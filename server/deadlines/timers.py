@@ -50,9 +50,13 @@ def _create(s, alur: Alur, info, now, title: str, data: dict, fire: bool) -> int
 
 
 def plan_schedule(s, alur: Alur, model_id: int, info) -> None:
-    """At deploy: a process started by a recurrence gets its next start time (kept if planned)."""
-    recurrence = _recurrence(info)
-    if recurrence is None or s.get(ProcessSchedule, model_id) is not None:
+    """At deploy and when an earlier version is made active again: a process started by a
+    recurrence gets its next start time (kept if planned); one that `info` (the version now
+    active) no longer starts by a recurrence loses its schedule."""
+    recurrence, planned = _recurrence(info), s.get(ProcessSchedule, model_id)
+    if recurrence is None and planned is not None:
+        s.delete(planned)
+    if recurrence is None or planned is not None:
         return
     calendar = calendar_for(s, info.agency_id)
     s.add(ProcessSchedule(process_model_id=model_id,
@@ -110,7 +114,7 @@ def _list_items(alur: Alur, info) -> dict:
     field = info.catalog["identity"].get("alur.laporan.daftar")
     for step in info.catalog["steps"].values():
         if step.get("form"):
-            prop = alur.forms.validator(step["form"]).schema.get("properties", {}).get(field)
+            prop = info.forms(alur.forms).validator(step["form"]).schema.get("properties", {}).get(field)
             if prop:
                 return prop.get("items", {})
     return {}

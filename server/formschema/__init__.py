@@ -2,7 +2,7 @@
 
 Pure domain code (no Flask, database or engine), shared by the services, the CLI and benchmarks.
 """
-from server.formschema.catalog import FormCatalog, FormNotFound, FormRejected
+from server.formschema.catalog import FormCatalog, FormNotFound, FormRejected, FormSet, check_schema
 from server.formschema.validation import (
     FORM_FIELD,
     FORMAT_CHECKER,
@@ -15,6 +15,6 @@ from server.formschema.validation import (
 )
 
 __all__ = [
-    "FORM_FIELD", "FORMAT_CHECKER", "Decision", "FormCatalog", "FormNotFound", "FormRejected",
-    "decision_field", "file_fields", "make_validator", "title_field_value", "validate_submission",
+    "FORM_FIELD", "FORMAT_CHECKER", "Decision", "FormCatalog", "FormNotFound", "FormRejected", "FormSet",
+    "check_schema", "decision_field", "file_fields", "make_validator", "title_field_value", "validate_submission",
 ]

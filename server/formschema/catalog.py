@@ -1,8 +1,9 @@
-"""The forms of deployed diagrams, read from `forms/` once and kept.
+"""Forms: the files under `forms/` (FormCatalog) and a deployed version's own (FormSet).
 
 A diagram names its forms by a path relative to `forms/` (formJsonSchemaFilename). That path
 comes from an uploaded file, so it is confined to the forms folder; and a schema is checked
 when first read, so a broken form is found at deploy time rather than by the first applicant.
+Deploy embeds those files into the version's diagram; the running version reads its FormSet.
 """
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ class FormCatalog:
                 found = self._validators.setdefault(key, found)
         return found
 
+    def read(self, relative_path: str) -> dict:
+        """The schema as the file holds it now, checked, bypassing the cache: what deploy embeds
+        into a new version must be the file as it was edited, not as first read."""
+        return self._read(self._key(relative_path))
+
     def clear(self) -> None:
         """Forget every cached form (after forms/ changed on disk)."""
         with self._lock:
@@ -78,7 +84,11 @@ class FormCatalog:
             cached = self._schemas.get(key)
         if cached is not None:
             return cached
+        schema = self._read(key)
+        with self._lock:
+            return self._schemas.setdefault(key, schema)
 
+    def _read(self, key: str) -> dict:
         path = (self.forms_dir / key).resolve()
         if not path.is_relative_to(self.forms_dir):  # a symlink pointing outside
             raise FormRejected(
@@ -92,16 +102,47 @@ class FormCatalog:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FormRejected(f"Formulir forms/{key} bukan JSON yang sah: {exc}.",
                                f"Form forms/{key} is not valid JSON: {exc}.", path=key) from exc
-        _check(schema, key)
+        check_schema(schema, f"forms/{key}", key)
+        return schema
+
+
+class FormSet:
+    """The forms of one deployed version, by the keys its steps name (catalog["forms"]): embedded
+    in its diagram at deploy, so they never change and each validator is built once. Read like a
+    FormCatalog (`get`, `validator`)."""
+
+    def __init__(self, schemas: dict[str, dict]):
+        self._schemas = schemas
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict:
+        """The schema of `key` (a copy: callers may not alter the version's)."""
+        return copy.deepcopy(self._schema(key))
+
+    def validator(self, key: str) -> Draft202012Validator:
         with self._lock:
-            return self._schemas.setdefault(key, schema)
+            found = self._validators.get(key)
+        if found is None:
+            found = make_validator(self._schema(key))
+            with self._lock:
+                found = self._validators.setdefault(key, found)
+        return found
+
+    def _schema(self, key: str) -> dict:
+        schema = self._schemas.get(key) if isinstance(key, str) else None
+        if schema is None:
+            raise FormNotFound(f"Formulir {key} tidak ada pada versi proses ini.",
+                               f"The form {key} is not part of this process version.", path=str(key))
+        return schema
 
 
-def _check(schema: object, key: str) -> None:
-    """Refuse what would fail later: an invalid schema, or Alur widgets that are malformed."""
+def check_schema(schema: object, form_name: str, key: str | None = None) -> None:
+    """Refuse what would fail later: an invalid schema, or Alur widgets that are malformed.
+    `form_name` names the form in messages ("forms/a/b.schema.json", "alur:form")."""
     def rejected(id_text: str, en_text: str) -> FormRejected:
-        return FormRejected(f"Formulir forms/{key} ditolak: {id_text}",
-                            f"Form forms/{key} rejected: {en_text}", path=key)
+        return FormRejected(f"Formulir {form_name} ditolak: {id_text}",
+                            f"Form {form_name} rejected: {en_text}", path=key or form_name)
 
     if not isinstance(schema, dict):
         raise rejected("isinya harus berupa objek JSON Schema.", "it must be a JSON Schema object.")

@@ -89,7 +89,7 @@ class Step:
         """Writes the state and task rows (`done`: the engine id of the task this step finished),
         then audits `action` with the tasks it opened."""
         outcome = apply_run(self.db, self.now, self.instance_id, agency_id, revision, info, run,
-                            self.ready_before - {done}, self.actor_id, self.alur.forms)
+                            self.ready_before - {done}, self.actor_id, info.forms(self.alur.forms))
         audit.record(self.db, self.now, action, actor_id=self.actor_id, agency_id=agency_id,
                      instance_id=self.instance_id, task_id=task_id, before=before,
                      after={**(after or {}), "opened": [t["element_id"] for t in outcome.opened]})

@@ -1,10 +1,11 @@
 """What the services need to know about a deployed version, cached: versions never change."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..formschema import FormCatalog, FormSet
 from ..models import Agency, LaneRole, ProcessModel, ProcessVersion
 
 
@@ -18,6 +19,13 @@ class VersionInfo:
     agency_slug: str
     catalog: dict
     lane_roles: dict  # lane name -> role id
+    form_set: FormSet | None = field(default=None, compare=False)  # None: deployed before forms were embedded
+
+    def forms(self, files: FormCatalog) -> FormSet | FormCatalog:
+        """The forms this version runs with, by the keys its steps name (step["form"]): its own,
+        embedded at deploy. A version deployed before that (a catalog without "forms") names files
+        under forms/ by path and reads them from `files` (the app's FormCatalog): the one fallback."""
+        return self.form_set if self.form_set is not None else files
 
     @property
     def process_id(self) -> str:
@@ -46,7 +54,9 @@ def version_info(db, version_id: int) -> VersionInfo:
             .where(ProcessVersion.id == version_id)).one()
         lanes = dict(db.execute(select(LaneRole.lane, LaneRole.role_id)
                                 .where(LaneRole.version_id == version_id)).all())
-        info = VersionInfo(version_id, row.key, row.name, row.version, row.agency_id, row.slug, row.catalog, lanes)
+        embedded = row.catalog.get("forms")
+        info = VersionInfo(version_id, row.key, row.name, row.version, row.agency_id, row.slug, row.catalog, lanes,
+                           FormSet(embedded) if embedded is not None else None)
         _CACHE[version_id] = info
     return info
 

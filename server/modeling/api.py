@@ -1,4 +1,5 @@
-"""Process owners' JSON API: lint a diagram, deploy it (under /api/v1)."""
+"""Process owners' JSON API: lint a diagram (multipart `file` or an application/xml body), deploy it
+(under /api/v1); an SOP's drafts, versions, diff and new SOPs are in api_processes."""
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -6,9 +7,13 @@ from flask import g, jsonify, request
 from ..api.views import alur, api
 from ..errors import InvalidInput
 from .services import checking, deployment
+from . import api_processes  # noqa: F401,E402  (drafts, versions, diff, new SOPs: same blueprint)
 
 
 def _uploaded_diagram() -> tuple[bytes, str]:
+    """The diagram of a multipart `file`, or the body itself when sent as application/xml."""
+    if request.mimetype in ("application/xml", "text/xml"):
+        return request.get_data(cache=True), "diagram.bpmn"
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput("Sertakan berkas BPMN pada isian 'file' (multipart/form-data).",
@@ -29,3 +34,6 @@ def deploy_diagram():
     deployed = deployment.deploy(alur(), data, filename, agency_slug=request.form.get("agency") or None,
                                  actor=g.actor)
     return jsonify({"items": deployed}), 201
+
+
+from . import api_waktu  # noqa: E402,F401  (the modeler's Waktu preview route)

@@ -8,8 +8,9 @@ Errors are what would stop the diagram from deploying or from running right (the
 it, a deadline can never be computed, a task nobody can work); warnings are what the rulebook
 (docs/authoring-sops.md) asks for but Alur can run without (documentation, labels, layout).
 
-`forms` is the FormCatalog the diagram will be deployed with. Without it (None) the checks that
-read form files (existence, schema validity, decision labels, date fields, field-dependent
+`forms` is the FormCatalog the diagram will be deployed with. A form embedded in the diagram
+(`<alur:form>`, which wins over a file) is always checked; without a catalog (None) the checks
+that read form files (existence, schema validity, decision labels, date fields, field-dependent
 Waktu) are skipped: only the diagram is checked, as the modeler does before forms exist.
 """
 from __future__ import annotations
@@ -228,6 +229,16 @@ def rule_identity(v: View) -> None:
                        f"alur.laporan.daftar \"{daftar}\" is not a field of this process's forms.")
 
 
+def rule_interpretations(v: View) -> None:
+    """An element the seed SOP does not draw says why it is there (alur.tafsiran); the modeler
+    and bpmn/README.md show that reason, so an empty one hides an interpretation."""
+    for el in list(v.nodes.values()) + v.flows:
+        if "alur.tafsiran" in properties(el) and not properties(el)["alur.tafsiran"].strip():
+            v.report.warning(el, "interpretation-unexplained",
+                             "ditandai sebagai tafsiran (alur.tafsiran) tanpa alasan; tulis alasannya.",
+                             "is marked as an interpretation (alur.tafsiran) without a reason; write it.")
+
+
 def rule_lanes(v: View) -> None:
     """One lane per actor, named as the SOP's column (the role that works it); each node in one lane."""
     if not v.lanes:
@@ -380,5 +391,5 @@ def _on_border(event, host) -> bool:
 
 
 # Forms first: the later rules read the schemas it loaded.
-RULES = (rule_forms, rule_identity, rule_lanes, rule_flows, rule_starts, rule_tasks, rule_gateways,
-         rule_deadline_timers, rule_layout)
+RULES = (rule_forms, rule_identity, rule_interpretations, rule_lanes, rule_flows, rule_starts, rule_tasks,
+         rule_gateways, rule_deadline_timers, rule_layout)

@@ -11,7 +11,8 @@ import re
 from lxml import etree
 
 from server.errors import AlurError
-from server.formschema import FormNotFound
+from server.formschema import FormNotFound, check_schema
+from server.sop import form_filename, form_text, parse_form
 from server.timeplan import Conditional, check_acuan, parse_kode
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -89,8 +90,8 @@ class View:
         for lane in self.lanes:
             for ref in lane.findall("bpmn:flowNodeRef", NS):
                 self.lanes_of.setdefault((ref.text or "").strip(), []).append(lane)
-        self.schemas: dict[str, dict] = {}
-        self.form_failed = False
+        self.schemas: dict[str, dict] = {}  # element id -> its form's schema
+        self.form_failed = False  # some form could not be read: the process's fields are not known
 
     def of_kind(self, kind: str) -> list:
         return [el for el in self.nodes.values() if local(el) == kind]
@@ -101,9 +102,18 @@ class View:
     def into(self, node_id: str) -> list:
         return [f for f in self.flows if f.get("targetRef") == node_id]
 
-    def form(self, el, path: str) -> dict | None:
-        """The schema at `path`, or None (no catalog, or missing or invalid: reported on `el`)."""
+    def form(self, el) -> dict | None:
+        """The element's form: embedded (`<alur:form>`, which wins) or the forms/ file it names.
+        None when it has none, when it is missing or invalid (reported on `el`), or when it is a
+        file and there is no catalog to read it."""
+        text = form_text(el)
+        if text is not None:
+            return self._embedded(el, text)
+        path = form_filename(el)
+        if not path:
+            return None
         if self.forms is None:
+            self.form_failed = True
             return None
         try:
             schema = self.forms.get(path)
@@ -115,14 +125,31 @@ class View:
             self.report.error(el, "form-invalid", f": formulir {path} tidak terbaca ({exc}).",
                               f": the form {path} cannot be read ({exc}).")
         else:
-            self.schemas[path] = schema
+            self.schemas[el.get("id")] = schema
+            return schema
+        self.form_failed = True
+        return None
+
+    def _embedded(self, el, text: str) -> dict | None:
+        """An embedded form must be a JSON object and a valid schema, checked as forms/ files are."""
+        try:
+            schema = parse_form(text)
+            check_schema(schema, "alur:form")
+        except AlurError as exc:
+            self.report.error(el, "form-invalid", f": {exc.message_id}", f": {exc.message_en}")
+        except (ValueError, RecursionError) as exc:
+            self.report.error(el, "form-invalid",
+                              f": formulir tertanam (alur:form) bukan objek JSON yang sah ({exc}).",
+                              f": the embedded form (alur:form) is not a valid JSON object ({exc}).")
+        else:
+            self.schemas[el.get("id")] = schema
             return schema
         self.form_failed = True
         return None
 
     def fields(self) -> dict | None:
         """Every field the process's forms ask for; None when that is not known for sure."""
-        if self.forms is None or self.form_failed:
+        if self.form_failed:
             return None
         out: dict = {}
         for schema in self.schemas.values():
@@ -143,20 +170,24 @@ def check_process(view: View, rules) -> None:
 
 
 def rule_forms(v: View) -> None:
-    """A user task needs its form; a form must exist, be a valid schema and follow the rulebook."""
+    """A user task needs its form; a form (embedded, or a forms/ file) must exist, be a valid schema
+    and follow the rulebook."""
     for el in v.nodes.values():
-        kind, path = local(el), properties(el).get("formJsonSchemaFilename", "").strip()
-        if kind == "userTask" and not path:
-            v.report.error(el, "form-missing", "tidak memiliki formulir (properti formJsonSchemaFilename).",
-                           "has no form (property formJsonSchemaFilename).")
-        if kind not in ("userTask", "startEvent") or not path:
+        kind, embedded, path = local(el), form_text(el) is not None, form_filename(el)
+        if kind == "userTask" and not embedded and not path:
+            v.report.error(el, "form-missing",
+                           "tidak memiliki formulir (alur:form atau properti formJsonSchemaFilename).",
+                           "has no form (alur:form or the property formJsonSchemaFilename).")
+        if kind not in ("userTask", "startEvent") or not (embedded or path):
             continue
         expected = f"{v.pid}/{el.get('id')}.schema.json"
-        if path != expected:
+        if not embedded and path != expected:
             v.report.warning(el, "form-path-convention",
                              f"sebaiknya memakai formulir {expected}, bukan {path}.",
                              f"should use the form {expected}, not {path}.")
-        schema = v.form(el, path)
+        if embedded:
+            path = "alur:form"
+        schema = v.form(el)
         if schema is None:
             continue
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
@@ -297,7 +328,7 @@ def _check_decision(v: View, gw, labels: dict) -> None:
     decider = v.nodes.get(incoming[0]) if len(incoming) == 1 else None
     if decider is None or local(decider) != "userTask":
         return
-    schema = v.schemas.get(properties(decider).get("formJsonSchemaFilename", "").strip())
+    schema = v.schemas.get(decider.get("id"))
     if schema is None:
         return
     field = (schema.get("properties") or {}).get("keputusan")
@@ -322,7 +353,9 @@ def _check_decision(v: View, gw, labels: dict) -> None:
 
 
 def rule_deadline_timers(v: View) -> None:
-    """A task with a Waktu has a non-interrupting tenggat() timer leading to an Eskalasi end."""
+    """A task with a Waktu carries one tenggat marker: a non-interrupting tenggat() timer on its
+    edge, unnamed and leading nowhere (Alur's deadline service enforces it, see docs/time-standards.md).
+    The older drawing, a "Lewat tenggat" timer leading to an Eskalasi end, still runs but is flagged."""
     kodes = {t.get("id"): properties(t).get("sop.waktu.kode", "").strip() for t in v.of_kind("userTask")}
     timed, timers = set(), set()
     for ev in v.of_kind("boundaryEvent"):
@@ -344,14 +377,15 @@ def rule_deadline_timers(v: View) -> None:
             v.report.error(ev, "deadline-timer-invalid",
                            "akan membatalkan tugasnya saat lewat tenggat; setel cancelActivity=\"false\".",
                            "would cancel its task when overdue; set cancelActivity=\"false\".")
-        out = v.out_of(ev.get("id"))
-        end = v.nodes.get(out[0].get("targetRef")) if len(out) == 1 else None
-        lanes = v.lanes_of.get(host)  # a task in no lane is reported by the lane rule already
-        if end is None or local(end) != "endEvent" or end.get("name") != ESKALASI or \
-                (lanes and v.lanes_of.get(end.get("id")) != lanes):
+        if v.out_of(ev.get("id")):
             v.report.warning(ev, "deadline-timer-path",
-                             f"sebaiknya menuju satu peristiwa selesai \"{ESKALASI}\" di lajur tugasnya.",
-                             f"should lead to one \"{ESKALASI}\" end event in its task's lane.")
+                             f"tidak perlu alur keluar: Alur sendiri yang mengeskalasi tugas yang lewat tenggat; "
+                             f"hapus alur dan peristiwa \"{ESKALASI}\"-nya.",
+                             f"needs no outgoing flow: Alur itself escalates an overdue task; "
+                             f"remove the flow and its \"{ESKALASI}\" event.")
+        if (ev.get("name") or "").strip():
+            v.report.warning(ev, "deadline-timer-label", "sebaiknya tanpa nama: tenggatnya tertulis pada Waktu tugas.",
+                             "should have no name: its due time is the task's Waktu.")
     for task_id, kode in kodes.items():
         if kode and task_id not in timed:
             v.report.warning(v.nodes[task_id], "deadline-timer-missing",

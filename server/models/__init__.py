@@ -1,14 +1,14 @@
 """SQLAlchemy models: the only description of the database (Alembic migrates from them)."""
 from .base import Base
 from .accounts import Agency, AgencyGrant, ApiToken, Membership, Role, User, UserRole
-from .processes import LaneRole, ProcessModel, ProcessSchedule, ProcessVersion
+from .processes import LaneRole, ProcessDraft, ProcessModel, ProcessSchedule, ProcessVersion
 from .calendars import AgencyCalendar, AgencyDay
 from .notices import Notification
 from .runtime import Attachment, AuditEvent, HumanTask, ProcessInstance
 
 __all__ = [
     "Base", "Agency", "AgencyGrant", "ApiToken", "Membership", "Role", "User", "UserRole",
-    "LaneRole", "ProcessModel", "ProcessSchedule", "ProcessVersion",
+    "LaneRole", "ProcessDraft", "ProcessModel", "ProcessSchedule", "ProcessVersion",
     "Attachment", "AuditEvent", "HumanTask", "ProcessInstance",
     "AgencyCalendar", "AgencyDay", "Notification",
 ]

@@ -35,6 +35,22 @@ class ProcessVersion(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What changed and why, as the process owner wrote it at deploy (None for versions before 0010).
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProcessDraft(Base):
+    """The one working copy of an SOP's diagram, saved as the owners edit it. `revision` grows by
+    one per save: a save names the revision it started from, so a later save never silently
+    overwrites another's (compare-and-set on this column)."""
+
+    __tablename__ = "process_draft"
+    process_model_id: Mapped[int] = mapped_column(ForeignKey("process_model.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    xml: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class LaneRole(Base):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .embedded_forms import embedded_forms
+
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
@@ -47,6 +49,7 @@ def read_catalog(root: etree._Element, process_id: str) -> dict:
         raise KeyError(process_id)
     lanes, lane_of = _lanes(process)
     identity = {k: v for k, v in _properties(process).items() if k.startswith(("sop.", "alur."))}
+    forms = embedded_forms(process)
     steps, starts, ends = {}, [], {}
     for element in process:
         if not isinstance(element.tag, str):
@@ -54,6 +57,9 @@ def read_catalog(root: etree._Element, process_id: str) -> dict:
         tag = etree.QName(element).localname
         element_id = element.get("id")
         props = _properties(element)
+        # a form embedded at deploy is named by its element id; a filename is what a version
+        # deployed before forms were embedded named (server/kernel/versions.py reads both)
+        form = element_id if element_id in forms else props.get("formJsonSchemaFilename")
         if tag in _TASK_TAGS:
             steps[element_id] = {
                 "element_id": element_id,
@@ -68,14 +74,14 @@ def read_catalog(root: etree._Element, process_id: str) -> dict:
                 "waktu_acuan": props.get("sop.waktu.acuan", ""),
                 "output": props.get("sop.output", ""),
                 "keterangan": props.get("sop.keterangan", ""),
-                "form": props.get("formJsonSchemaFilename"),
+                "form": form,
             }
         elif _KIND.get(tag) == "start":
             starts.append({
                 "element_id": element_id,
                 "name": element.get("name") or "",
                 "lane": lane_of.get(element_id),
-                "form": props.get("formJsonSchemaFilename"),
+                "form": form,
                 "timer": element.find(f"{{{BPMN}}}timerEventDefinition") is not None,
                 "waktu_kode": props.get("sop.waktu.kode", ""),
             })
@@ -89,4 +95,5 @@ def read_catalog(root: etree._Element, process_id: str) -> dict:
         "starts": starts,
         "steps": steps,
         "ends": ends,
+        "forms": forms,
     }

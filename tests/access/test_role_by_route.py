@@ -50,6 +50,8 @@ class Route:
     other: int = 403
     body: dict = field(default_factory=dict)   # JSON for the API, form fields for pages
     files: bool = False            # send `body` as multipart with a file
+    xml: bool = False              # send the Kemenpora diagram as the body (application/xml)
+    etag: bool = False             # send If-Match: the ETag a GET of the same path answers
     unchanged: bool = False        # a page that answers with a redirect: also check nothing changed
 
     def expected(self, persona: str, api: bool) -> int:
@@ -90,6 +92,20 @@ API = {
     "api.download_attachment": Route("GET", "/api/v1/attachments/{file}", INSTANCE_READERS),
     "api.lint_diagram": Route("POST", "/api/v1/lint", {"pemilik": 200}, files=True),
     "api.deploy_diagram": Route("POST", "/api/v1/deployments", {"pemilik": 201}, files=True),
+    # the modeler's Waktu check: the agency's Pemilik Proses only
+    "api.preview_waktu": Route("POST", "/api/v1/waktu/preview", {"pemilik": 200},
+                               body={"kode": "P1D", "agency": "kemenpora"}),
+    # an SOP's drafts, versions and diff, and new SOPs: its agency's Pemilik Proses only
+    "api.list_versions": Route("GET", f"/api/v1/processes/{KEY}/versions", {"pemilik": 200}),
+    "api.version_bpmn": Route("GET", f"/api/v1/processes/{KEY}/versions/1/bpmn", {"pemilik": 200}),
+    "api.activate_version": Route("POST", f"/api/v1/processes/{KEY}/versions/1/activate", {"pemilik": 200}),
+    "api.deploy_version": Route("POST", f"/api/v1/processes/{KEY}/versions", {"pemilik": 201},
+                                body={"bpmn": KEMENPORA_BPMN.read_text(encoding="utf-8"), "note": "Uji akses"}),
+    "api.get_draft": Route("GET", f"/api/v1/processes/{KEY}/draft", {"pemilik": 200}),
+    "api.save_draft": Route("PUT", f"/api/v1/processes/{KEY}/draft", {"pemilik": 200}, xml=True, etag=True),
+    "api.create_process": Route("POST", "/api/v1/processes", {"pemilik": 201},
+                                body={"name": "SOP Uji Akses", "nomor": "1/2026", "lanes": ["Pelaksana"]}),
+    "api.diff_versions": Route("GET", f"/api/v1/processes/{KEY}/diff?from=1&to=1", {"pemilik": 200}),
 }
 
 PAGES = {
@@ -125,6 +141,16 @@ PAGES = {
     "admin.calendar_add_day": Route("POST", "/admin/kemenpora/kalender/hari", {"admin": 302},
                                     body={"day": "2026-11-27", "kind": "off"}),
     "admin.calendar_remove_day": Route("POST", "/admin/kemenpora/kalender/hari/2026-11-27/hapus", {"admin": 302}),
+    # the process owner's catalogue: their agency's SOPs, a new SOP, versions (activate: a redirect)
+    "modeling.home": Route("GET", "/model/", {"pemilik": 200}),
+    "modeling.new_process": Route("GET", "/model/new", {"pemilik": 200}),
+    "modeling.versions": Route("GET", f"/model/kemenpora/{KEY}/versions", {"pemilik": 200}),
+    "modeling.activate": Route("POST", f"/model/kemenpora/{KEY}/versions/1/activate", {"pemilik": 302}),
+    # a process owner's read-only pages: one version, the diff of two (the seed's only version against itself)
+    "modeling.version_view": Route("GET", f"/model/kemenpora/{KEY}/versions/1", {"pemilik": 200}),
+    "modeling.diff": Route("GET", f"/model/kemenpora/{KEY}/diff", {"pemilik": 200}),
+    # the modeler on the SOP's draft
+    "modeling.edit": Route("GET", f"/model/kemenpora/{KEY}/edit", {"pemilik": 200}),
     "admin.calendar_week": Route("POST", "/admin/kemenpora/kalender/minggu", {"admin": 302},
                                  body={"workdays": ["0", "1", "2", "3", "4"], "opens": "07:30", "closes": "16:00"}),
 }
@@ -196,6 +222,10 @@ def test_each_kind_of_user_gets_what_the_policy_says(app, seeded, scene, persona
 
 
 def _ask_api(client, route: Route, path: str, headers: dict):
+    if route.xml:
+        extra = {"If-Match": client.get(path, headers=headers).headers.get("ETag", '"0.0"')} if route.etag else {}
+        return client.open(path, method=route.method, headers={**headers, **extra},
+                           data=KEMENPORA_BPMN.read_bytes(), content_type="application/xml")
     if route.files:
         body = dict(route.body)
         content = KEMENPORA_BPMN.read_bytes() if "lint" in path or "deploy" in path else samples.pdf()

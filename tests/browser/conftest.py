@@ -170,6 +170,26 @@ def page(new_page):
 
 # --- helpers -------------------------------------------------------------------------------------
 
+def watch_page(page, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Every console error (CSP violations among them), uncaught exception and failed request
+    (status 400 or more) of the page as it happens, except what matches a pattern in `allowed`
+    (e.g. r"status of 412" where a refusal is the point of the test)."""
+    problems: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and not any(re.search(a, message.text) for a in allowed):
+            problems.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def on_response(response):  # the console says "Failed to load resource" without the address
+        if response.status >= 400 and not any(re.search(a, f"status of {response.status}") for a in allowed):
+            problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return problems
+
+
 def visit(page, path: str, status: int | tuple = 200):
     """goto, and fail clearly when the page answers another status (a missing page is a 404).
 

@@ -158,6 +158,25 @@ def _shape_moved(root):
     shape.set("y", "-500")
 
 
+def _timer_with_eskalasi(root):
+    """The older drawing: the marker named "Lewat tenggat" and leading to an "Eskalasi" end."""
+    marker = by_id(root, f"batas_{TASK}")
+    marker.set("name", "Lewat tenggat")
+    bpmn = "{%s}" % NS["bpmn"]
+    etree.SubElement(marker, bpmn + "outgoing").text = "f_eskalasi"
+    marker.insert(0, marker[-1])
+    process = root.find("bpmn:process", NS)
+    end = etree.SubElement(process, bpmn + "endEvent", id="eskalasi", name="Eskalasi")
+    etree.SubElement(end, bpmn + "incoming").text = "f_eskalasi"
+    etree.SubElement(process, bpmn + "sequenceFlow", id="f_eskalasi", sourceRef=f"batas_{TASK}", targetRef="eskalasi")
+    lane = by_id(root, "lane_ketua_tim_publikasi")
+    etree.SubElement(lane, bpmn + "flowNodeRef").text = "eskalasi"
+
+
+def _unexplained_interpretation(root):
+    prop(by_id(root, "mulai_permohonan"), "alur.tafsiran").set("value", " ")
+
+
 MUTATIONS = {
     "waktu BOGUS": (_bogus_waktu, [("error", "waktu-kode-invalid", TASK)]),
     "unnamed gateway flow": (_unnamed_flow, [("error", "gateway-flow-unnamed", NO_FLOW)]),
@@ -174,6 +193,12 @@ MUTATIONS = {
                                                        ("warning", "decision-flow-name", NO_FLOW)]),
     "H+1 without acuan": (_relative_without_acuan, [("error", "waktu-acuan-invalid", TASK)]),
     "interrupting deadline timer": (_interrupting_timer, [("error", "deadline-timer-invalid", f"batas_{TASK}")]),
+    "timer to an Eskalasi end": (_timer_with_eskalasi, [("warning", "deadline-timer-path", f"batas_{TASK}"),
+                                                        ("warning", "deadline-timer-label", f"batas_{TASK}"),
+                                                        ("warning", "di-missing", "eskalasi"),
+                                                        ("warning", "di-missing", "f_eskalasi")]),
+    "interpretation without a reason": (_unexplained_interpretation,
+                                        [("warning", "interpretation-unexplained", "mulai_permohonan")]),
     "unknown escalation lane": (_unknown_eskalasi, [("error", "eskalasi-lane-unknown", PID)]),
     "duplicate lane name": (_duplicate_lane_name, [("error", "lane-name-duplicate", "lane_ketua_tim_publikasi")]),
     "dangling flow": (_dangling_flow, [("error", "flow-ref-unknown", "f_s07_s08")]),

@@ -16,7 +16,7 @@ BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 
 
 SPIFF = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
-FORM = "dki_ksd_pengelolaan_media_sosial/s05_setujui_konten.schema.json"
+FORM = "dki_ksd_pengelolaan_media_sosial/s04_kontrol_konten.schema.json"  # a Terima/Tolak decision
 
 
 def _diagram(condition: str = 'keputusan == "Terima"', start_id: str = "mulai", extra: str = "") -> bytes:

@@ -7,4 +7,8 @@ from flask import Blueprint
 
 pages = Blueprint("modeling", __name__, url_prefix="/model", template_folder="../templates")
 
+from . import viewing  # noqa: E402,F401  (routes: a version read-only, the diff of two)
+from . import catalogue  # noqa: E402,F401  (routes: the owner's SOPs, a new SOP, versions)
+from . import editor  # noqa: E402,F401  (route: the modeler)
+
 __all__ = ["pages"]

@@ -16,6 +16,7 @@ from ...sop import read_catalog
 from ...kernel import access, audit
 from ...kernel.actors import Actor
 from .. import lint
+from ..embedding import with_forms_embedded
 from ...deadlines import timers
 from ...kernel.accounts import ensure_role
 from ...kernel.context import Alur
@@ -23,12 +24,16 @@ from ...kernel.versions import version_info
 
 
 def deploy(alur: Alur, data: bytes, filename: str, *, agency_slug: str | None = None,
-           actor: Actor | None = None) -> list[dict]:
+           actor: Actor | None = None, note: str | None = None) -> list[dict]:
     """Deploys every executable process of the file; an unchanged diagram is not deployed twice.
-    `actor`: the process owner deploying (None: the operator, from the CLI or the demo)."""
+    `actor`: the process owner deploying (None: the operator, from the CLI or the demo);
+    `note`: what changed and why, kept with the version.
+    The version stores its forms: the files the diagram names are embedded first, so what is
+    linted, stored and checksummed is the diagram with its forms."""
+    data = with_forms_embedded(data, alur.forms)
     refuse_lint_errors(alur, data, filename, agency_given=bool(agency_slug))
     diagram = load_diagram(data, filename)
-    checksum = hashlib.sha256(data).hexdigest()
+    checksum = hashlib.sha256(diagram.xml.encode("utf-8")).hexdigest()  # of the stored XML, forms embedded
     now = alur.clock.now()
     results = []
     with alur.db.transaction() as s:
@@ -58,7 +63,8 @@ def deploy(alur: Alur, data: bytes, filename: str, *, agency_slug: str | None = 
                                .where(ProcessVersion.process_model_id == model.id)) or 0) + 1
             version = ProcessVersion(process_model_id=model.id, version=number, filename=filename,
                                      bpmn_xml=diagram.xml, checksum=checksum, catalog=catalog,
-                                     active=True, deployed_by_id=actor.id if actor else None, deployed_at=now)
+                                     active=True, deployed_by_id=actor.id if actor else None, deployed_at=now,
+                                     note=note)
             s.add(version)
             s.flush()
             for lane in catalog["lanes"]:
@@ -66,7 +72,7 @@ def deploy(alur: Alur, data: bytes, filename: str, *, agency_slug: str | None = 
                 s.add(LaneRole(version_id=version.id, lane=lane, role_id=role.id))
             timers.plan_schedule(s, alur, model.id, version_info(s, version.id))
             audit.record(s, now, "process.deployed", actor_id=actor.id if actor else None, agency_id=agency.id,
-                         after={"key": process_id, "version": number, "checksum": checksum})
+                         after={"key": process_id, "version": number, "checksum": checksum, "note": note})
             results.append(_summary(model, version, agency, created=True))
     return results
 

@@ -52,7 +52,9 @@ def inbox(alur: Alur, actor: Actor, scopes: tuple[str, ...], chosen: str | None,
             chosen = next((scope for scope in scopes if counts[scope][0]), scopes[0])
         items = _page(s, alur, actor, chosen, limit, offset, process, search)
         sops = [{"key": key, "name": name} for key, name in s.execute(
-            select(ProcessModel.key, ProcessModel.name).where(ProcessModel.agency_id.in_(actor.agency_ids))
+            select(ProcessModel.key, ProcessModel.name).where(ProcessModel.agency_id.in_(actor.agency_ids),
+                                                              # a new SOP not deployed yet has no tasks
+                                                              ProcessModel.id.in_(select(ProcessVersion.process_model_id)))
             .order_by(ProcessModel.name))]
     return {"scope": chosen, "items": items, "processes": sops,
             "counts": {scope: {"total": total, "capped": capped} for scope, (total, capped) in counts.items()}}

@@ -47,8 +47,9 @@ def start(alur: Alur, actor: Actor, key: str, data: dict | None, agency: str | N
         if not access.can(actor, "process.start", access.Facts(info.agency_id, info.lane_roles.get(start_event["lane"]))):
             raise Forbidden(f"Hanya peran '{start_event['lane']}' yang dapat memulai SOP ini.",
                             f"Only the role '{start_event['lane']}' can start this SOP.")
-        checked, files = check_submission(alur, step.db, actor, info.agency_id, None, start_event.get("form"), data)
-        title = str(checked.get("judul") or f"{info.name} {step.now:%Y-%m-%d %H:%M}")[:300]
+        checked, files = check_submission(info.forms(alur.forms), step.db, actor, info.agency_id, None,
+                                         start_event.get("form"), data)
+        title = str(checked.get("judul") or _default_title(step, info))[:300]
         run = step.start(info, checked)
         instance_id = step.create(info, title, actor.id)
         if files:
@@ -59,6 +60,12 @@ def start(alur: Alur, actor: Actor, key: str, data: dict | None, agency: str | N
     return run_step(alur, begin, actor_id=actor.id)
 
 
+def _default_title(step: Step, info: VersionInfo) -> str:
+    """The SOP's name and when it started, in the agency's time (as staff read every other time)."""
+    calendar = calendar_for(step.db, info.agency_id)
+    return f"{info.name} {calendar.local(step.now):%Y-%m-%d %H.%M} {calendar.zone_abbreviation}"
+
+
 def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
     with alur.db.transaction() as s:
         instance = s.get(ProcessInstance, instance_id)
@@ -66,8 +73,9 @@ def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
             raise NotFound("Instans tidak ditemukan.", "Instance not found.")
         access.require(actor, "instance.read", access.instance_facts(s, instance.id))
         info = version_info(s, instance.version_id)
-        done = history(s, instance.id, info, alur.forms)
-        asked = request(s, instance.id, info, alur.forms)
+        forms = info.forms(alur.forms)
+        done = history(s, instance.id, info, forms)
+        asked = request(s, instance.id, info, forms)
         calendar, now = calendar_for(s, instance.agency_id), alur.clock.now()
         open_tasks = [{"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,
                        "created_at": t.created_at.isoformat(), "assignee_id": t.assignee_id,

@@ -28,6 +28,6 @@ def list_processes(alur: Alur, actor: Actor) -> list[dict]:
                                                     access.Facts(info.agency_id, info.lane_roles.get(start["lane"]))),
             "start_lane": start["lane"] if start else None,
             "scheduled": any(s["timer"] for s in info.catalog["starts"]),
-            "start_form": schema_of(alur, start.get("form")) if start else None,
+            "start_form": schema_of(info.forms(alur.forms), start.get("form")) if start else None,
         })
     return out

@@ -49,13 +49,14 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
         timezone = s.scalar(select(Agency.timezone).where(Agency.id == task.agency_id))
         calendar = calendar_for(s, task.agency_id)
         out = summary(task, instance.title, info)
-        out["history"] = history(s, task.instance_id, info, alur.forms)
-        out["request"] = request(s, task.instance_id, info, alur.forms)
+        forms = info.forms(alur.forms)
+        out["history"] = history(s, task.instance_id, info, forms)
+        out["request"] = request(s, task.instance_id, info, forms)
         previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
     may_act = (task.state == "ready" and access.can(actor, "task.act", access.task_facts(task))
                and task.assignee_id in (None, actor.id))
     step = info.step(task.element_id)
-    form = schema_of(alur, step.get("form"))
+    form = schema_of(forms, step.get("form"))
     rejection = sent_back_by(out["history"], task.created_at)
     out.update({
         "assignee": assignee.username if assignee else None,
@@ -63,7 +64,7 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
         "timezone": timezone, "instance_status": instance.status, "may_act": may_act,
         "overdue": bool(task.due_at and task.due_at <= now),
         "due_in": time_left(task.due_at, now, calendar) if task.state == "ready" else None,
-        "due_rule": _due_rule(step, calendar, out, info, alur.forms),
+        "due_rule": _due_rule(step, calendar, out, info, forms),
         "sop": {"nomor": info.catalog["identity"].get("sop.nomor", ""), "nama": info.name,
                 "no": step.get("no"), "kegiatan": step.get("kegiatan"), "kelengkapan": step.get("kelengkapan"),
                 "waktu": step.get("waktu"), "output": step.get("output"), "keterangan": step.get("keterangan")},
@@ -171,7 +172,8 @@ def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
         if instance.status != "running":
             raise Conflict("Instans ini tidak berjalan.", "This instance is not running.")
         info = version_info(db, instance.version_id)
-        checked, files = check_submission(alur, db, actor, row.agency_id, instance_id,
+        forms = info.forms(alur.forms)
+        checked, files = check_submission(forms, db, actor, row.agency_id, instance_id,
                                           info.step(row.element_id).get("form"), data)
         run = step.resume(instance, info)
         run.complete(row.engine_task_id, checked)
@@ -185,7 +187,7 @@ def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
                              before={"state": "ready", "revision": instance.revision},
                              after={"state": "completed", "revision": instance.revision + 1, "data": checked})
         form = info.step(row.element_id).get("form")
-        decision = decision_field(alur.forms.validator(form).schema) if form else None
+        decision = decision_field(forms.validator(form).schema) if form else None
         if decision and checked.get(decision.name) in decision.reject_labels and outcome.opened:
             _tell_sent_back(db, step.now, actor, row, info, instance_id, checked, outcome.opened)
         return {"id": task_id, "state": "completed", "instance": {"id": instance_id, **outcome.as_dict()}}

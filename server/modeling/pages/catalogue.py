@@ -1,0 +1,79 @@
+"""The process owner's catalogue pages: their agencies' SOPs, a new SOP (template or copy), an
+SOP's versions with activation. Forms post back to themselves; errors show beside their
+fields with everything typed kept; no JavaScript needed."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ...errors import InvalidInput
+from ...web.common import actor, alur, field_errors, locale
+from ..services import catalogue, creation, lookup, versions
+from . import pages
+
+NEW_FIELDS = ("name", "nomor", "lanes", "agency", "copy_of")
+
+
+@pages.app_context_processor
+def _model_link():
+    """`model_link` for the layout: the header shows "Model SOP" to process owners only."""
+    signed_in = getattr(current_user, "is_authenticated", False)
+    return {"model_link": signed_in and lookup.may_model(current_user)}
+
+
+@pages.get("/")
+@login_required
+def home():
+    agencies = catalogue.overview(alur(), actor())
+    return render_template("modeling/home.html", agencies=agencies)
+
+
+@pages.route("/new", methods=["GET", "POST"], endpoint="new_process")
+@login_required
+def new_process():
+    agencies = catalogue.overview(alur(), actor())  # 403 before reading anything for a non-owner
+    sources = [{"value": f"{a['slug']}/{s['key']}", "label": s["name"], "agency": a["name"]}
+               for a in agencies for s in a["sops"]]
+    values = {"name": "", "nomor": "", "lanes": "", "agency": "", "copy_of": ""}
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in NEW_FIELDS}
+        copy_agency, _slash, copy_key = values["copy_of"].partition("/")
+        try:
+            created = creation.create(alur(), actor(), values["name"], values["nomor"],
+                                      values["lanes"].splitlines(), agency=values["agency"] or None,
+                                      copy_of=copy_key or None, copy_agency=copy_agency or None)
+        except InvalidInput as exc:
+            errors, status = _form_errors(exc), 422
+        else:
+            flash(_("SOP %(name)s created; its draft is open in the modeler.", name=values["name"].strip()),
+                  "success")
+            return redirect(url_for("modeling.edit", agency=created["agency"], key=created["key"]))
+    return render_template("modeling/new.html", agencies=agencies, sources=sources, values=values,
+                           errors=errors), status
+
+
+def _form_errors(exc: InvalidInput) -> dict:
+    errors = field_errors(exc, locale())
+    for name in [n for n in errors if n not in NEW_FIELDS and n != "_form"]:
+        errors.setdefault("_form", []).extend(errors.pop(name))
+    errors.setdefault("_form", []).insert(0, exc.message(locale()))
+    return errors
+
+
+@pages.get("/<agency>/<key>/versions", endpoint="versions")
+@login_required
+def versions_page(agency: str, key: str):
+    found = catalogue.sop_versions(alur(), actor(), agency, key)
+    return render_template("modeling/versions.html", sop=found["sop"], versions=found["versions"],
+                           modeler_url=url_for("modeling.edit", agency=agency, key=key))
+
+
+@pages.post("/<agency>/<key>/versions/<int:number>/activate", endpoint="activate")
+@login_required
+def activate(agency: str, key: str, number: int):
+    versions.activate(alur(), actor(), key, number, agency)
+    flash(_("Version %(number)s is active: new instances start on it; running ones keep their version.",
+            number=number), "success")
+    return redirect(url_for("modeling.versions", agency=agency, key=key))
