@@ -43,14 +43,8 @@ class FormCatalog:
 
     def validator(self, relative_path: str) -> Draft202012Validator:
         """A cached validator for the form, checking formats (date, date-time, uri, email)."""
-        key = self._key(relative_path)
-        with self._lock:
-            found = self._validators.get(key)
-        if found is None:
-            found = make_validator(self._load(relative_path))
-            with self._lock:
-                found = self._validators.setdefault(key, found)
-        return found
+        return _cached_validator(self._lock, self._validators, self._key(relative_path),
+                                 lambda: self._load(relative_path))
 
     def read(self, relative_path: str) -> dict:
         """The schema as the file holds it now, checked, bypassing the cache: what deploy embeds
@@ -106,6 +100,18 @@ class FormCatalog:
         return schema
 
 
+def _cached_validator(lock, cache: dict, key: str, schema) -> Draft202012Validator:
+    """The validator of `key` from `cache`, made from `schema()` once (outside the lock: building
+    one takes a while, and two threads that race both get the one kept)."""
+    with lock:
+        found = cache.get(key)
+    if found is None:
+        found = make_validator(schema())
+        with lock:
+            found = cache.setdefault(key, found)
+    return found
+
+
 class FormSet:
     """The forms of one deployed version, by the keys its steps name (catalog["forms"]): embedded
     in its diagram at deploy, so they never change and each validator is built once. Read like a
@@ -121,13 +127,7 @@ class FormSet:
         return copy.deepcopy(self._schema(key))
 
     def validator(self, key: str) -> Draft202012Validator:
-        with self._lock:
-            found = self._validators.get(key)
-        if found is None:
-            found = make_validator(self._schema(key))
-            with self._lock:
-                found = self._validators.setdefault(key, found)
-        return found
+        return _cached_validator(self._lock, self._validators, key, lambda: self._schema(key))
 
     def _schema(self, key: str) -> dict:
         schema = self._schemas.get(key) if isinstance(key, str) else None

@@ -146,6 +146,8 @@ PAGES = {
     "modeling.new_process": Route("GET", "/model/new", {"pemilik": 200}),
     "modeling.versions": Route("GET", f"/model/kemenpora/{KEY}/versions", {"pemilik": 200}),
     "modeling.activate": Route("POST", f"/model/kemenpora/{KEY}/versions/1/activate", {"pemilik": 302}),
+    "modeling.draft_from_version": Route("POST", f"/model/kemenpora/{KEY}/versions/1/draft", {"pemilik": 302},
+                                         body={"etag": "\"0.0\""}),
     # a process owner's read-only pages: one version, the diff of two (the seed's only version against itself)
     "modeling.version_view": Route("GET", f"/model/kemenpora/{KEY}/versions/1", {"pemilik": 200}),
     "modeling.diff": Route("GET", f"/model/kemenpora/{KEY}/diff", {"pemilik": 200}),

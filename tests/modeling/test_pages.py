@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.modeling.services import versions
+from server.modeling.services import drafts, versions
 from tests.admin.test_admin_pages import Client
 from tests.modeling.helpers import KEMENPORA, KEY, actor
 
@@ -75,3 +75,29 @@ def test_versions_page_and_activation(signed_in, seeded):
     refused = owner.client.post(f"{path}/2/activate", data={})  # no CSRF token: nothing changes
     assert refused.status_code == 400
     assert [v["version"] for v in versions.list_versions(seeded, actor(seeded, OWNER), KEY) if v["active"]] == [1]
+
+
+def test_the_draft_starts_again_from_an_earlier_version_unless_someone_saved_since(signed_in, seeded):
+    owner_actor = actor(seeded, OWNER)
+    versions.deploy(seeded, owner_actor, KEY, KEMENPORA.replace(b"</bpmn:definitions>", b"<!--2--></bpmn:definitions>"),
+                    "Versi dua")
+    first = drafts.get(seeded, owner_actor, KEY)
+    drafts.save(seeded, owner_actor, KEY, first["xml"].replace("<!--2-->", "<!--draf-->"), first["etag"])
+    owner = signed_in(OWNER)
+    path = f"/model/kemenpora/{KEY}/versions"
+    html = owner.get(path).get_data(as_text=True)
+    assert "Ya, ubah mulai dari versi 1" in html and "perubahannya sejak itu dibuang" in html
+    etag = drafts.get(seeded, owner_actor, KEY)["etag"]
+
+    # another save after the page was shown: refused, the draft kept
+    now = drafts.get(seeded, owner_actor, KEY)
+    drafts.save(seeded, owner_actor, KEY, now["xml"].replace("<!--draf-->", "<!--lagi-->"), now["etag"])
+    r = owner.post(path, f"{path}/1/draft", {"etag": etag})
+    assert r.status_code == 302 and r.headers["Location"].endswith(path)
+    assert "<!--lagi-->" in drafts.get(seeded, owner_actor, KEY)["xml"]
+    assert "Draf sudah disimpan oleh" in owner.get(path).get_data(as_text=True)
+
+    r = owner.post(path, f"{path}/1/draft", {"etag": drafts.get(seeded, owner_actor, KEY)["etag"]})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/model/kemenpora/{KEY}/edit")
+    draft = drafts.get(seeded, owner_actor, KEY)
+    assert draft["xml"] == versions.version_xml(seeded, owner_actor, KEY, 1)  # version 1's diagram

@@ -7,9 +7,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...errors import InvalidInput
+from ...errors import DraftConflict, InvalidInput
 from ...web.common import actor, alur, field_errors, locale
-from ..services import catalogue, creation, lookup, versions
+from ..services import catalogue, creation, drafts, lookup, versions
 from . import pages
 
 NEW_FIELDS = ("name", "nomor", "lanes", "agency", "copy_of")
@@ -67,7 +67,7 @@ def _form_errors(exc: InvalidInput) -> dict:
 def versions_page(agency: str, key: str):
     found = catalogue.sop_versions(alur(), actor(), agency, key)
     return render_template("modeling/versions.html", sop=found["sop"], versions=found["versions"],
-                           modeler_url=url_for("modeling.edit", agency=agency, key=key))
+                           draft=found["draft"], modeler_url=url_for("modeling.edit", agency=agency, key=key))
 
 
 @pages.post("/<agency>/<key>/versions/<int:number>/activate", endpoint="activate")
@@ -77,3 +77,17 @@ def activate(agency: str, key: str, number: int):
     flash(_("Version %(number)s is active: new instances start on it; running ones keep their version.",
             number=number), "success")
     return redirect(url_for("modeling.versions", agency=agency, key=key))
+
+
+@pages.post("/<agency>/<key>/versions/<int:number>/draft", endpoint="draft_from_version")
+@login_required
+def draft_from_version(agency: str, key: str, number: int):
+    """The draft starts again from this version; refused (nothing changed) when another owner
+    saved the draft after this page was shown."""
+    try:
+        drafts.start_from_version(alur(), actor(), key, number, request.form.get("etag"), agency)
+    except DraftConflict as exc:
+        flash(exc.message(locale()), "error")
+        return redirect(url_for("modeling.versions", agency=agency, key=key))
+    flash(_("The draft now starts from version %(number)s.", number=number), "success")
+    return redirect(url_for("modeling.edit", agency=agency, key=key))

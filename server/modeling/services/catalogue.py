@@ -11,7 +11,7 @@ from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...models import ProcessDraft, ProcessModel, ProcessVersion, User
 from ..lint_rules import properties
-from . import diagrams, versions
+from . import diagrams, drafts, versions
 from .lookup import owned_agencies, owned_model
 
 
@@ -74,11 +74,14 @@ def _nomor(active, draft, key: str) -> str:
 
 
 def sop_versions(alur: Alur, actor: Actor, agency: str, key: str) -> dict:
-    """{sop: {key, name, agency, agency_name, timezone}, versions: newest first}."""
+    """{sop: {key, name, agency, agency_name, timezone}, versions: newest first, draft: {etag,
+    saved_by, saved_at} (the one a "start the draft from this version" replaces)}."""
     items = versions.list_versions(alur, actor, key, agency)
     with alur.db.transaction() as s:
         model, found = owned_model(s, actor, key, agency)
         sop = {"key": model.key, "name": model.name, "agency": found.slug, "agency_name": found.name,
                "timezone": found.timezone}
-    return {"sop": sop, "versions": items}
+    draft = drafts.get(alur, actor, key, agency) if items else None
+    return {"sop": sop, "versions": items,
+            "draft": {k: draft[k] for k in ("etag", "saved_by", "saved_at", "revision")} if draft else None}
 

@@ -19,7 +19,7 @@ from ...errors import DraftConflict, NotFound, PreconditionRequired
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...models import ProcessDraft, ProcessVersion, User
-from . import diagrams
+from . import diagrams, versions
 from .lookup import owned_model
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d+)\.(\d+)"\s*$')
@@ -91,6 +91,17 @@ def save(alur: Alur, actor: Actor, key: str, data: bytes | str, if_match: str | 
     with alur.db.transaction() as s:
         current = _current(s, model_id)
     raise _conflict(current, tz)
+
+
+def start_from_version(alur: Alur, actor: Actor, key: str, number: int, if_match: str | None,
+                       agency: str | None = None) -> dict:
+    """The draft becomes version `number`'s diagram (to go on from an earlier version, or to drop
+    the draft's changes): a save like any other, refused as one when the draft moved since the
+    owner looked at it (`if_match`), so nobody's newer work goes unnoticed."""
+    with alur.db.transaction() as s:
+        model, _ = owned_model(s, actor, key, agency)
+        xml = versions.find_version(s, model.id, key, number).bpmn_xml
+    return save(alur, actor, key, xml, if_match, agency)
 
 
 def _compare_and_set(s, model_id: int, expected: int, text: str, user_id: int, now) -> bool:
