@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     from .web import web
     from .modeling import api as modeling_api  # noqa: F401  (routes on the API blueprint)
     from .work import api as work_api  # noqa: F401
+    from .monitoring import api as monitoring_api  # noqa: F401
     from .work.pages import pages as work_pages
     from .admin.pages import pages as admin_pages
     from .modeling.pages import pages as modeling_pages

@@ -1,0 +1,1 @@
+"""Monitoring services: Flask-free, each asks the access policy (instance.steer, instance.read)."""
