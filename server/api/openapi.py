@@ -150,6 +150,9 @@ NONBLANK = {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"}
 KEY = path_param("key", ref("Text"))
 AGENCY = query_param("agency", ref("Text"), "the agency's slug, when two of the caller's agencies have the key")
 DATE_TIME_SCHEMA = {"type": "string", "format": "date-time"}
+INSTANCE_ID = [row_id("instance_id")]
+REASON_TEXT = {**NONBLANK, "maxLength": 1000, "description": "why (required, kept in the audit trail)"}
+REASON = closed(obj("reason", reason=REASON_TEXT))
 BPMN_UPLOAD = closed(obj("file", file=file_part("a BPMN 2.0 XML file"),
                          agency={**ref("Text"), "description": "agency slug (default: the diagram's alur.agency)"}))
 
@@ -179,7 +182,8 @@ OPERATIONS = [
                "id title process process_name agency status started_at ended_at current due_at overdue",
                id={"type": "integer"}, title={"type": "string"}, process={"type": "string"},
                process_name={"type": "string"}, agency={"type": "string"},
-               status={"enum": ["running", "completed", "error"]}, end_event=nullable("string"),
+               status={"enum": ["running", "suspended", "error", "completed", "cancelled"]},
+               end_event=nullable("string"),
                end_event_name=nullable("string"), started_at={"type": "string", "format": "date-time"},
                ended_at=nullable("string", format="date-time"), timezone=nullable("string"),
                due_at=nullable("string", format="date-time", description="the earliest due time of the steps "
@@ -207,6 +211,29 @@ OPERATIONS = [
        ok=(200, "Released", ref("TaskState")), errors=[409]),
     op("post", "/tasks/{task_id}/complete", "Complete a task with its form data", path_params=TASK_ID,
        body=json_body(closed(obj(data=ref("FormData")))), ok=(200, "Completed", ref("Completed")), errors=[409]),
+    # a supervisor's actions (Pengawas of the instance's agency), each with a reason, audited
+    op("post", "/instances/{instance_id}/suspend", "Suspend a running instance: nothing of it can be claimed or "
+                                                   "completed, no timer fires, nothing escalates (Pengawas)",
+       path_params=INSTANCE_ID, body=json_body(REASON), ok=(200, "Suspended", ref("InstanceState")), errors=[409]),
+    op("post", "/instances/{instance_id}/resume", "Resume a suspended instance; timers that fell due meanwhile "
+                                                  "fire at the scheduler's next round (Pengawas)",
+       path_params=INSTANCE_ID, body=json_body(REASON), ok=(200, "Running", ref("InstanceState")), errors=[409]),
+    op("post", "/instances/{instance_id}/cancel", "Cancel an instance that has not ended: its open tasks are "
+                                                  "cancelled, it ends as cancelled (Pengawas)",
+       path_params=INSTANCE_ID, body=json_body(REASON), ok=(200, "Cancelled", ref("InstanceState")), errors=[409]),
+    op("post", "/instances/{instance_id}/retry", "Run an instance stopped by an error again from its last good "
+                                                 "state, on its own version; a new fault keeps it in error (409, "
+                                                 "with the message) (Pengawas)",
+       path_params=INSTANCE_ID, body=json_body(REASON), ok=(200, "Running again", ref("InstanceState")),
+       errors=[409]),
+    op("post", "/tasks/{task_id}/assign", "Assign an open task to another holder of its lane, or (username null) "
+                                          "give it back to the lane (Pengawas); the assignee is notified",
+       path_params=TASK_ID, body=json_body(closed(obj("username reason", username={
+           "anyOf": [NONBLANK, {"type": "null"}], "description": "a holder of the task's lane; null: back to the lane"},
+           reason=REASON_TEXT))),
+       ok=(200, "Assigned", obj("id state assignee_id assignee", id={"type": "integer"}, state={"type": "string"},
+                                assignee_id=nullable("integer"), assignee=nullable("string"))),
+       errors=[409]),
     op("post", "/attachments", "Upload a file (its type is read from its content, never its name)",
        body=multipart_body(closed(obj("file", file=file_part("a photo, video or document"), agency=ref("Text")))),
        ok=(201, "Stored", ref("Attachment"))),
@@ -351,6 +378,9 @@ SCHEMAS = {
                 form=nullable("object", description="the JSON schema of the step's form"),
                 data=nullable("object"), draft=nullable("object"), previous={"type": "object"},
                 history=array_of({"type": "object"})),
+    "InstanceState": obj("id status", id={"type": "integer"},
+                         status={"enum": ["running", "suspended", "error", "completed", "cancelled"]},
+                         cancelled_tasks=array_of({"type": "integer"}), open_tasks=array_of(OPEN_TASK)),
     "TaskState": obj("id assignee_id state", id={"type": "integer"}, assignee_id=nullable("integer"),
                      state={"type": "string"}),
     "Completed": obj("id state instance", id={"type": "integer"}, state={"const": "completed"},

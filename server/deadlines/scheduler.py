@@ -13,7 +13,7 @@ import threading
 
 from sqlalchemy import select
 
-from ..models import HumanTask
+from ..models import HumanTask, ProcessInstance
 from ..kernel import notifications
 from . import timers
 from ..kernel.context import Alur
@@ -56,11 +56,14 @@ def run_forever(alur: Alur, interval: float, stop: threading.Event) -> None:
 
 def escalate_overdue(alur: Alur, limit: int = ESCALATION_BATCH) -> int:
     """Escalates open tasks past their due time that no boundary timer has escalated yet
-    (a diagram without due-time timers, or a timer that could not be evaluated)."""
+    (a diagram without due-time timers, or a timer that could not be evaluated). Tasks of a
+    suspended instance wait: they are escalated on the first round after it is resumed."""
     now = alur.clock.now()
+    suspended = select(ProcessInstance.id).where(ProcessInstance.status == "suspended")
     with alur.db.transaction() as s:
         query = (select(HumanTask).where(HumanTask.state == "ready", HumanTask.due_at <= now,
-                                         HumanTask.escalated_at.is_(None))
+                                         HumanTask.escalated_at.is_(None),
+                                         HumanTask.instance_id.not_in(suspended))
                  .order_by(HumanTask.due_at).limit(limit))
         if alur.db.is_postgres:
             query = query.with_for_update(skip_locked=True)

@@ -166,6 +166,16 @@ class Run:
         self._guarded(self.workflow.refresh_timers)
         self._settle()
 
+    def cancel(self) -> None:
+        """Ends the workflow as cancelled: every unfinished task (waiting user tasks, timers)
+        is cancelled, so nothing is ready and no timer waits any more. No engine steps run."""
+        def stop() -> None:
+            self.workflow.cancel()
+            for task in pruning.unfinished_tasks(self.workflow):  # beyond the tree walk's depth limit
+                task.cancel()
+        self._guarded(stop)
+        self._state = self._serialize()
+
     def _fired_boundaries(self) -> set:
         return {t.id for t in self.workflow.tasks.values()
                 if isinstance(t.task_spec, BoundaryEvent) and t.has_state(TaskState.COMPLETED)}

@@ -4,7 +4,12 @@ Starting an instance, completing a task, firing a timer and every supervisor act
 recipe: in one database transaction, load the diagram version, start or resume the engine, let
 the action move it, write the instance's new state and bring its human-task rows in line, audit;
 on an engine fault, roll all of it back and mark the instance in error with the fault's message.
+A supervisor's suspend and resume are the same recipe without the engine (`Step.mark`).
 Plain SQL statements (SQLAlchemy Core) where it runs on every step.
+
+An instance's status: running | suspended (a supervisor holds it: nothing is completed or claimed,
+no timer fires, nothing escalates) | error (an engine fault stopped it; a supervisor may retry) |
+completed | cancelled (both ended: nothing more happens to it).
 """
 from __future__ import annotations
 
@@ -40,6 +45,30 @@ class Outcome:
 
 
 T = TypeVar("T")
+
+STATUSES = ("running", "suspended", "error", "completed", "cancelled")
+ENDED = frozenset({"completed", "cancelled"})
+# Why work on an instance in each status other than running is refused (Indonesian, English).
+NOT_RUNNING = {
+    "suspended": ("Instans ini sedang ditangguhkan oleh Pengawas; tugasnya tidak dapat dikerjakan sampai "
+                  "dilanjutkan.", "This instance is suspended by a supervisor; its tasks cannot be worked on "
+                                  "until it is resumed."),
+    "cancelled": ("Instans ini sudah dibatalkan.", "This instance was cancelled."),
+    "completed": ("Instans ini sudah selesai.", "This instance is already completed."),
+    "error": ("Instans ini terhenti karena galat; Pengawas dapat mencobanya lagi.",
+              "This instance stopped on an error; a supervisor can retry it."),
+}
+
+
+def require_running(status: str) -> None:
+    """Conflict (409) with the reason unless the instance is running."""
+    if status != "running":
+        raise Conflict(*NOT_RUNNING.get(status, ("Instans ini tidak berjalan.", "This instance is not running.")))
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("Instans diubah bersamaan; muat ulang lalu coba lagi.",
+                    "The instance changed meanwhile; reload and try again.")
 
 
 class Step:
@@ -85,15 +114,27 @@ class Step:
 
     def write(self, run: Run, info: VersionInfo, *, revision: int, agency_id: int, action: str,
               done: str | None = None, task_id: int | None = None, before: dict | None = None,
-              after: dict | None = None) -> "Outcome":
+              after: dict | None = None, status: str | None = None) -> "Outcome":
         """Writes the state and task rows (`done`: the engine id of the task this step finished),
-        then audits `action` with the tasks it opened."""
+        then audits `action` with the tasks it opened. `status`: a supervisor's step sets it
+        (retry: running, cancel: cancelled)."""
         outcome = apply_run(self.db, self.now, self.instance_id, agency_id, revision, info, run,
-                            self.ready_before - {done}, self.actor_id, info.forms(self.alur.forms))
+                            self.ready_before - {done}, self.actor_id, info.forms(self.alur.forms), status)
         audit.record(self.db, self.now, action, actor_id=self.actor_id, agency_id=agency_id,
                      instance_id=self.instance_id, task_id=task_id, before=before,
                      after={**(after or {}), "opened": [t["element_id"] for t in outcome.opened]})
         return outcome
+
+    def mark(self, instance, status: str, action: str, *, before: dict | None = None,
+             after: dict | None = None) -> None:
+        """A status change without an engine run (suspend, resume) of the instance locked in this
+        step, at the revision it was read with; audited like every step."""
+        done = self.db.execute(_WRITE_STATE, {"_id": instance.id, "_revision": instance.revision,
+                                              "status": status, "revision": instance.revision + 1})
+        if done.rowcount != 1:
+            raise _changed_meanwhile()
+        audit.record(self.db, self.now, action, actor_id=self.actor_id, agency_id=instance.agency_id,
+                     instance_id=instance.id, before=before, after=after)
 
 
 def run_step(alur: Alur, action: Callable[[Step], T], *, actor_id: int | None = None, db=None) -> T:
@@ -117,15 +158,17 @@ def run_step(alur: Alur, action: Callable[[Step], T], *, actor_id: int | None = 
 
 INSTANCES = ProcessInstance.__table__
 _INSTANCE_ROW = select(INSTANCES.c.id, INSTANCES.c.agency_id, INSTANCES.c.version_id, INSTANCES.c.status,
-                       INSTANCES.c.revision, INSTANCES.c.engine_state, INSTANCES.c.next_due_at)
+                       INSTANCES.c.revision, INSTANCES.c.engine_state, INSTANCES.c.next_due_at,
+                       INSTANCES.c.error_message)
 _INSERT_INSTANCE = insert(INSTANCES).returning(INSTANCES.c.id)
 
 
 def apply_run(db, now, instance_id: int, agency_id: int, revision: int, info: VersionInfo, run,
-              ready_before: set[str], actor_id: int | None, forms) -> Outcome:
+              ready_before: set[str], actor_id: int | None, forms, status: str | None = None) -> Outcome:
     """Writes the run's state if the instance is still at `revision`; opens rows for tasks that
     became ready, cancels rows of tasks that stopped being ready (e.g. an interrupting event).
-    `ready_before`: the engine ids of the tasks whose rows are still open."""
+    `ready_before`: the engine ids of the tasks whose rows are still open. `status`: the status a
+    supervisor's step sets (its error message is cleared); an ended one ends the instance."""
     ready = {t.id: t for t in run.ready_user_tasks()}
     vanished = [task_id for task_id in ready_before if task_id not in ready]
     if vanished:
@@ -141,21 +184,24 @@ def apply_run(db, now, instance_id: int, agency_id: int, revision: int, info: Ve
             "due_at": run.deadlines(task.element_id, task.data) if run.deadlines else None,
             "draft": carried_forward(forms, step, task.data)}).scalar_one()
         opened.append({"id": row_id, "element_id": task.element_id, "name": task.name, "lane": task.lane})
-    completed = run.completed
     values = {"_id": instance_id, "_revision": revision, "engine_state": run.dump(), "revision": revision + 1,
-              "next_due_at": None if completed else run.next_timer_due()}
+              "next_due_at": None if run.completed else run.next_timer_due()}
+    if status is not None:
+        values.update(status=status, error_message=None)
+        if status in ENDED:
+            values["ended_at"] = now
+    completed = run.completed and status not in ENDED  # a cancelled workflow is not a completion
     end_event = None
     if completed:
         end_event = run.end_event()
         values.update(status="completed", ended_at=now, end_event=end_event)
     done = db.execute(_WRITE_STATE, values)
     if done.rowcount != 1:  # someone else wrote this instance meanwhile: write nothing
-        raise Conflict("Instans diubah bersamaan; muat ulang lalu coba lagi.",
-                       "The instance changed meanwhile; reload and try again.")
+        raise _changed_meanwhile()
     if completed:
         audit.record(db, now, "instance.completed", actor_id=actor_id, agency_id=agency_id,
                      instance_id=instance_id, after={"end_event": end_event})
-    return Outcome("completed" if completed else "running", end_event, opened)
+    return Outcome("completed" if completed else (status or "running"), end_event, opened)
 
 
 # Answers that belong to one pass or one step only: never offered again.

@@ -87,6 +87,18 @@ API = {
     "api.claim_task": Route("POST", "/api/v1/tasks/{task}/claim", {"lane": 200}),
     "api.release_task": Route("POST", "/api/v1/tasks/{task}/release", {"lane": 200}),
     "api.complete_task": Route("POST", "/api/v1/tasks/{task}/complete", {"lane": 422}, body={"data": {}}),
+    # a supervisor's actions: the agency's Pengawas only (in this order: suspend, resume, assign to
+    # the lane's holder, retry (409: the instance is not in error), cancel last)
+    "api.suspend_instance": Route("POST", "/api/v1/instances/{instance}/suspend", {"pengawas": 200},
+                                  body={"reason": "Uji akses"}),
+    "api.resume_instance": Route("POST", "/api/v1/instances/{instance}/resume", {"pengawas": 200},
+                                 body={"reason": "Uji akses"}),
+    "api.assign_task": Route("POST", "/api/v1/tasks/{task}/assign", {"pengawas": 200},
+                             body={"username": "kemenpora.pj", "reason": "Uji akses"}),
+    "api.retry_instance": Route("POST", "/api/v1/instances/{instance}/retry", {"pengawas": 409},
+                                body={"reason": "Uji akses"}),
+    "api.cancel_instance": Route("POST", "/api/v1/instances/{instance}/cancel", {"pengawas": 200},
+                                 body={"reason": "Uji akses"}),
     "api.upload_attachment": Route("POST", "/api/v1/attachments", {p: 201 for p in SIGNED_IN if p != "other_agency"},
                                    body={"agency": "kemenpora"}, files=True),
     "api.download_attachment": Route("GET", "/api/v1/attachments/{file}", INSTANCE_READERS),

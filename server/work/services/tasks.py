@@ -17,7 +17,7 @@ from .due import due_rule, time_left
 from .inbox import summary
 from .forms import check_submission, schema_of
 from .history import history, latest_per_step, request, sent_back_by
-from ...kernel.stepping import NOT_CARRIED, Step, run_step
+from ...kernel.stepping import NOT_CARRIED, Step, require_running, run_step
 from ...kernel.versions import version_info
 
 def _load(s, actor: Actor, task_id: int) -> HumanTask:
@@ -30,6 +30,8 @@ def _load(s, actor: Actor, task_id: int) -> HumanTask:
 
 def _may_act(actor: Actor, task: HumanTask) -> None:
     access.require(actor, "task.act", access.task_facts(task))
+    if task.state == "cancelled":
+        raise Conflict("Tugas ini sudah dibatalkan.", "This task was cancelled.")
     if task.state != "ready":
         raise Conflict("Tugas ini sudah diselesaikan.", "This task is already done.")
     if task.assignee_id not in (None, actor.id):
@@ -53,7 +55,8 @@ def get_task(alur: Alur, actor: Actor, task_id: int) -> dict:
         out["history"] = history(s, task.instance_id, info, forms)
         out["request"] = request(s, task.instance_id, info, forms)
         previous = next((h["data"] for h in reversed(out["history"]) if h["element_id"] == task.element_id), None)
-    may_act = (task.state == "ready" and access.can(actor, "task.act", access.task_facts(task))
+    may_act = (task.state == "ready" and instance.status == "running"
+               and access.can(actor, "task.act", access.task_facts(task))
                and task.assignee_id in (None, actor.id))
     step = info.step(task.element_id)
     form = schema_of(forms, step.get("form"))
@@ -102,6 +105,7 @@ def claim(alur: Alur, actor: Actor, task_id: int) -> dict:
     with alur.db.transaction() as s:
         task = _locked_task(s, alur, actor, task_id)
         _may_act(actor, task)
+        _instance_running(s, task)
         if task.assignee_id != actor.id:
             task.assignee_id, task.claimed_at = actor.id, now
             audit.record(s, now, "task.claimed", actor_id=actor.id, agency_id=task.agency_id,
@@ -136,6 +140,7 @@ def save_draft(alur: Alur, actor: Actor, task_id: int, data) -> dict:
     with alur.db.transaction() as s:
         task = _locked_task(s, alur, actor, task_id)
         _may_act(actor, task)
+        _instance_running(s, task)
         task.draft = data
         if task.assignee_id is None:  # whoever keeps a draft is working on it
             task.assignee_id, task.claimed_at = actor.id, now
@@ -155,6 +160,11 @@ def _locked_task(s, alur: Alur, actor: Actor, task_id: int) -> HumanTask:
     return _load(s, actor, task_id)
 
 
+def _instance_running(s, task: HumanTask) -> None:
+    """Claiming and keeping a draft wait while a supervisor holds (or has ended) the instance."""
+    require_running(s.scalar(select(ProcessInstance.status).where(ProcessInstance.id == task.instance_id)))
+
+
 def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
     """One engine step (see kernel.stepping): validate, run the engine, write rows and state, audit.
 
@@ -169,8 +179,7 @@ def complete(alur: Alur, actor: Actor, task_id: int, data) -> dict:
         instance = step.lock(instance_id)  # one writer per instance; the loser waits, then sees the task done
         row = db.execute(_TASK, {"task_id": task_id}).one()
         _may_act(actor, row)
-        if instance.status != "running":
-            raise Conflict("Instans ini tidak berjalan.", "This instance is not running.")
+        require_running(instance.status)
         info = version_info(db, instance.version_id)
         forms = info.forms(alur.forms)
         checked, files = check_submission(forms, db, actor, row.agency_id, instance_id,
