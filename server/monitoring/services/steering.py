@@ -59,28 +59,30 @@ def _answer(instance_id: int, status: str, **more) -> dict:
 
 
 def suspend(alur: Alur, actor: Actor, instance_id: int, reason) -> dict:
-    reason = check_reason(reason)
-
-    def act(step: Step) -> dict:
-        instance = _locked_instance(step, actor, instance_id)
-        if instance.status != "running":
-            raise Conflict(*_REFUSED["suspend"].get(instance.status, _REFUSED["suspend"]["*"]))
-        step.mark(instance, "suspended", "instance.suspended", before={"status": instance.status},
-                  after={"status": "suspended", "reason": reason})
-        return _answer(instance.id, "suspended")
-    return run_step(alur, act, actor_id=actor.id)
+    def refusal(status: str) -> tuple[str, str] | None:
+        return None if status == "running" else _REFUSED["suspend"].get(status, _REFUSED["suspend"]["*"])
+    return _hold(alur, actor, instance_id, reason, refusal, "suspended", "instance.suspended")
 
 
 def resume(alur: Alur, actor: Actor, instance_id: int, reason) -> dict:
+    def refusal(status: str) -> tuple[str, str] | None:
+        return None if status == "suspended" else ("Instans ini tidak sedang ditangguhkan.",
+                                                   "This instance is not suspended.")
+    return _hold(alur, actor, instance_id, reason, refusal, "running", "instance.resumed")
+
+
+def _hold(alur: Alur, actor: Actor, instance_id: int, reason, refusal, status: str, action: str) -> dict:
+    """Suspend and resume: a status change without the engine, refused (409) by `refusal`."""
     reason = check_reason(reason)
 
     def act(step: Step) -> dict:
         instance = _locked_instance(step, actor, instance_id)
-        if instance.status != "suspended":
-            raise Conflict("Instans ini tidak sedang ditangguhkan.", "This instance is not suspended.")
-        step.mark(instance, "running", "instance.resumed", before={"status": "suspended"},
-                  after={"status": "running", "reason": reason})
-        return _answer(instance.id, "running")
+        refused = refusal(instance.status)
+        if refused:
+            raise Conflict(*refused)
+        step.mark(instance, status, action, before={"status": instance.status},
+                  after={"status": status, "reason": reason})
+        return _answer(instance.id, status)
     return run_step(alur, act, actor_id=actor.id)
 
 
