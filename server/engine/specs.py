@@ -31,7 +31,7 @@ class Diagram:
 
 
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_TENGGAT = re.compile(r"""\s*tenggat\(\s*["']([^"']*)["']\s*\)\s*""")
+TENGGAT = re.compile(r"""\s*tenggat\(\s*["']([^"']*)["']\s*\)\s*""")  # tenggat("<task id>")
 
 
 def is_deadline_marker(event: etree._Element) -> bool:
@@ -39,7 +39,7 @@ def is_deadline_marker(event: etree._Element) -> bool:
     leading nowhere. Alur's deadline service enforces it (the task's due time and the overdue
     sweep), so the engine need not carry it: a timer per task made every step 3-4x dearer."""
     date = event.find(f"{{{_BPMN}}}timerEventDefinition/{{{_BPMN}}}timeDate")
-    match = _TENGGAT.fullmatch(date.text or "") if date is not None else None
+    match = TENGGAT.fullmatch(date.text or "") if date is not None else None
     return bool(match and match[1] == event.get("attachedToRef") and event.get("cancelActivity") == "false"
                 and event.find(f"{{{_BPMN}}}outgoing") is None
                 and not event.getparent().xpath("./*[local-name()='sequenceFlow'][@sourceRef=$id]",

@@ -13,6 +13,7 @@ from lxml import etree
 from server.errors import AlurError
 from server.formschema import FormNotFound, check_schema
 from server.sop import form_filename, form_text, parse_form
+from server.engine.specs import TENGGAT
 from server.timeplan import Conditional, check_acuan, parse_kode
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -28,7 +29,6 @@ MUTU_BAKU = ("sop.kelengkapan", "sop.waktu", "sop.waktu.kode", "sop.output")
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ESKALASI = "Eskalasi"  # the end event a deadline timer leads to
 _DECISION = re.compile(r'\s*keputusan\s*==\s*"([^"]*)"\s*')
-_TENGGAT = re.compile(r"""\s*tenggat\(\s*["']([^"']*)["']\s*\)\s*""")
 _WORDS = {"userTask": ("tugas", "task"), "exclusiveGateway": ("gerbang", "gateway"),
           "startEvent": ("peristiwa mulai", "start event"), "endEvent": ("peristiwa selesai", "end event"),
           "boundaryEvent": ("peristiwa batas", "boundary event"), "sequenceFlow": ("alur", "flow"),
@@ -360,7 +360,7 @@ def rule_deadline_timers(v: View) -> None:
     timed, timers = set(), set()
     for ev in v.of_kind("boundaryEvent"):
         date = ev.find("bpmn:timerEventDefinition/bpmn:timeDate", NS)
-        match = _TENGGAT.fullmatch(date.text or "") if date is not None else None
+        match = TENGGAT.fullmatch(date.text or "") if date is not None else None
         if not match:
             continue
         host, target = ev.get("attachedToRef"), match[1]

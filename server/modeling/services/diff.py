@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 
+from ...engine.specs import is_deadline_marker
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...sop.embedded_forms import form_text, parse_form
@@ -22,7 +23,6 @@ from .lookup import owned_model
 
 FORM_ATTRIBUTES = ("title", "type", "maxLength", "required", "enum", "x-alur-widget", "x-alur-accept",
                    "minItems", "maxItems")
-_TENGGAT_PREFIX = "tenggat("
 
 
 def diff_versions(alur: Alur, actor: Actor, key: str, old: int, new: int, agency: str | None = None,
@@ -33,14 +33,10 @@ def diff_versions(alur: Alur, actor: Actor, key: str, old: int, new: int, agency
         model, _ = owned_model(s, actor, key, agency)
         old_xml = versions.find_version(s, model.id, key, old).bpmn_xml
         new_xml = versions.find_version(s, model.id, key, new).bpmn_xml
-    found = {"from": old, "to": new, **semantic_diff(old_xml, new_xml)}
-    if with_names:
-        both = {**_elements(diagrams.parse(old_xml)), **_elements(diagrams.parse(new_xml))}
-        found["names"] = {i: e["props"]["name"] for i, e in both.items() if e["props"].get("name")}
-    return found
+    return {"from": old, "to": new, **semantic_diff(old_xml, new_xml, with_names)}
 
 
-def semantic_diff(old_xml: bytes | str, new_xml: bytes | str) -> dict:
+def semantic_diff(old_xml: bytes | str, new_xml: bytes | str, with_names: bool = False) -> dict:
     """{added, removed, changed, layout_changed} between two diagrams (parsed safely: deployed
     versions are trusted, but no XML is read any other way)."""
     old_root, new_root = diagrams.parse(old_xml), diagrams.parse(new_xml)
@@ -60,7 +56,10 @@ def semantic_diff(old_xml: bytes | str, new_xml: bytes | str) -> dict:
     old_layout, new_layout = _layout(old_root), _layout(new_root)
     layout_changed = [i for i in after if i in before and i not in touched
                       and old_layout.get(i) != new_layout.get(i)]
-    return {"added": added, "removed": removed, "changed": changed, "layout_changed": layout_changed}
+    found = {"added": added, "removed": removed, "changed": changed, "layout_changed": layout_changed}
+    if with_names:
+        found["names"] = {i: e["props"]["name"] for i, e in {**before, **after}.items() if e["props"].get("name")}
+    return found
 
 
 def _shown(field: str | None, old: dict, new: dict) -> bool:
@@ -96,13 +95,13 @@ def _elements(root) -> dict[str, dict]:
                 lane_of[(ref.text or "").strip()] = _clean(lane.get("name")) or lane.get("id")
         markers = {}
         for node in process:
-            if isinstance(node.tag, str) and local(node) == "boundaryEvent" and _is_marker(node):
+            if isinstance(node.tag, str) and local(node) == "boundaryEvent" and is_deadline_marker(node):
                 markers[node.get("attachedToRef")] = _timer(node)
         for node in process:
             if not isinstance(node.tag, str) or not node.get("id"):
                 continue
             kind = local(node)
-            if kind == "boundaryEvent" and _is_marker(node):
+            if kind == "boundaryEvent" and is_deadline_marker(node):
                 continue
             owners = {}
             if kind == "sequenceFlow":
@@ -147,13 +146,6 @@ def _common(el) -> dict:
 def _timer(event) -> str | None:
     date = event.find("bpmn:timerEventDefinition/*", NS)
     return _clean(date.text) if date is not None else None
-
-
-def _is_marker(event) -> bool:
-    """A task's due-time marker: `tenggat("<its task>")`, non-interrupting (conventions, 2)."""
-    timer = _timer(event) or ""
-    return timer.replace(" ", "").replace("'", '"') == f'{_TENGGAT_PREFIX}"{event.get("attachedToRef")}")' \
-        and event.get("cancelActivity") == "false"
 
 
 def _form(node) -> tuple[dict, dict]:
