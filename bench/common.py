@@ -1,4 +1,6 @@
-"""What every benchmark shares: the database it may use, an Alur on it, timing and statistics.
+"""What every benchmark shares: the database it may use, an Alur on it, timing and statistics;
+and what the scale benchmarks share: a bulk-loaded data set stored for reuse, and requests
+measured through the Flask app.
 
 The database: a benchmark that runs on PostgreSQL takes the URL from the environment variable
 ALUR_BENCH_DATABASE_URL and nowhere else. There is no default, because most benchmarks drop
@@ -11,13 +13,18 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
+import re
+import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 DATABASE_ENV = "ALUR_BENCH_DATABASE_URL"
@@ -257,3 +264,260 @@ def machine(*dists: str) -> str:
     """Python, the packages `dists`, CPUs and OS, for a report's heading."""
     return ", ".join([f"Python {platform.python_version()}", *(f"{d} {version_of(d)}" for d in dists),
                       f"{os.cpu_count()} CPUs, {platform.machine()} {platform.system()} {platform.release()}"])
+
+
+# --- a data set built once, stored, and reused --------------------------------------------------
+# The scale benchmarks (inbox_scale, instance_list, element_stats) bulk-load a large data set of
+# rows, not through the engine. On PostgreSQL it is kept, with the parameters it was built from,
+# and reused while those stay the same: building it again takes minutes.
+
+MARKER = "bench_dataset"  # a table of the benchmarks' own in the bench database: what was built
+SQLITE_BATCH = 20_000     # rows per executemany, so a million rows never sit in memory twice
+
+
+def load_postgres(alur, tables) -> None:
+    """COPY each (table, columns, rows) in one transaction: far faster than INSERTs at a million
+    rows. The rows bring their own instance ids, so the id sequence is moved past them."""
+    raw = alur.db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        with conn.cursor() as cur:
+            for table, columns, source in tables:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in source:
+                        copy.write_row(row)
+            cur.execute("SELECT setval(pg_get_serial_sequence('process_instance', 'id'), "
+                        "(SELECT max(id) FROM process_instance))")
+        conn.commit()
+    finally:
+        raw.close()
+
+
+def sqlite_value(value):
+    """A value as SQLAlchemy's SQLite DATETIME stores it (UtcDateTime hands it UTC), since the
+    raw driver would store a datetime differently and the server's queries would not match it."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def load_sqlite(alur, tables) -> None:
+    """Each (table, columns, rows) with executemany in batches, in one transaction (SQLite has
+    no COPY; the rows may be a generator)."""
+    raw = alur.db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        conn.execute("BEGIN")
+        for table, columns, source in tables:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            batch = []
+            for row in source:
+                batch.append(tuple(sqlite_value(v) for v in row))
+                if len(batch) == SQLITE_BATCH:
+                    conn.executemany(sql, batch)
+                    batch = []
+            conn.executemany(sql, batch)
+        conn.execute("COMMIT")
+    finally:
+        raw.close()
+
+
+def analyze(alur) -> None:
+    """VACUUM ANALYZE (SQLite: ANALYZE), so the planner knows the bulk-loaded rows before anything is timed."""
+    with alur.db.engine.connect() as conn:
+        if alur.db.is_postgres:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM refuses a transaction
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def load_and_analyze(alur, label: str, tables, loaded: str, since: float | None = None) -> dict:
+    """`load_postgres` or `load_sqlite`, then `analyze`, each logged as "[label] {loaded} in N s"
+    and "[label] VACUUM ANALYZE in N s". Returns {"load_s", "analyze_s"}. The load is timed from
+    `since` (default: now), so a bench whose rows are generated while loading counts that in."""
+    t1 = time.perf_counter() if since is None else since
+    (load_postgres if alur.db.is_postgres else load_sqlite)(alur, tables)
+    t2 = time.perf_counter()
+    log(f"[{label}] {loaded} in {t2 - t1:.1f} s")
+    analyze(alur)
+    t3 = time.perf_counter()
+    log(f"[{label}] VACUUM ANALYZE in {t3 - t2:.1f} s")
+    return {"load_s": t2 - t1, "analyze_s": t3 - t2}
+
+
+def revision(conn) -> str | None:
+    """The schema revision (alembic) the database is at."""
+    from sqlalchemy import text
+    return conn.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def as_stored(params: dict) -> dict:
+    """`params` as they come back from the database (through JSON: tuples become lists), so a
+    stored data set compares equal to the one a run would build."""
+    return json.loads(json.dumps(params))
+
+
+def stored(url: str, dataset: str) -> tuple[dict | None, str | None]:
+    """The parameters data set `dataset` was built with (None: there is none) and the schema
+    revision, read before the migrations run, on a connection checked not to be the test suite's."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as conn:
+            problem = connected_database_problem(conn)
+            if problem:
+                raise SystemExit(problem)
+            if conn.scalar(text(f"SELECT to_regclass('public.{MARKER}')")) is None:
+                return None, None
+            value = conn.scalar(text(f"SELECT params FROM {MARKER} WHERE name = :n"), {"n": dataset})
+            return (json.loads(value) if value else None), revision(conn)
+    finally:
+        engine.dispose()
+
+
+def store_params(alur, dataset: str, params: dict) -> None:
+    """Records that `dataset` was built with `params`, so the next run reuses it (see `stored`)."""
+    with alur.db.connection() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {MARKER} (name text PRIMARY KEY, params text NOT NULL, "
+                             "built_at text NOT NULL)")
+        conn.exec_driver_sql(f"DELETE FROM {MARKER} WHERE name = %(n)s", {"n": dataset})
+        conn.exec_driver_sql(f"INSERT INTO {MARKER} (name, params, built_at) VALUES (%(n)s, %(p)s, %(t)s)",
+                             {"n": dataset, "p": json.dumps(params, sort_keys=True),
+                              "t": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+
+
+def reuse_or_reset(url: str, dataset: str, params: dict, rebuild: bool,
+                   reused: str = "reused from an earlier run") -> str | None:
+    """How the stored data set is reused ("{reused}, schema X before this run"); None when it is
+    to be built, and then schema public has been dropped already."""
+    built_with, schema = stored(url, dataset)
+    if not rebuild and built_with == as_stored(params):
+        log(f"[PostgreSQL] reusing the data set built earlier (schema {schema}; --rebuild to build it again)")
+        return f"{reused}, schema {schema} before this run"
+    why = "--rebuild" if rebuild else ("no data set yet" if built_with is None else "its parameters changed")
+    log(f"[PostgreSQL] building the data set ({why}); schema public is dropped first")
+    fresh_postgres(url)
+    return None
+
+
+@contextmanager
+def dataset_alur(args, prefix: str, dataset: str, params: dict, build, password: str, clock=None,
+                 reused: str = "reused from an earlier run", analyze_reused: bool = False):
+    """`with dataset_alur(...) as (alur, label, how):` an `Alur` on the bench's data set.
+
+    With `args.sqlite` a temporary SQLite file, built every time; else the PostgreSQL database of
+    ALUR_BENCH_DATABASE_URL, its stored data set reused while `params` match (and not
+    `args.rebuild`), else built and its `params` stored. `build(alur, label)` returns
+    {"load_s", "analyze_s"}; `how` says in words how the data set came about. `analyze_reused`:
+    ANALYZE a reused one too, since a migration may have added indexes since it was built.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        if args.sqlite:
+            url, label, how = f"sqlite:///{tmp}/alur.db", "SQLite", None
+        else:
+            url, label = bench_database_url(), "PostgreSQL"
+            how = reuse_or_reset(url, dataset, params, args.rebuild, reused)
+        alur = open_alur(url, Path(tmp), password, clock=clock)  # migrates a stored data set to the newest schema
+        try:
+            if how is None:
+                built = build(alur, label)
+                how = f"built in this run: load {built['load_s']:.0f} s, ANALYZE {built['analyze_s']:.0f} s"
+                if alur.db.is_postgres:
+                    store_params(alur, dataset, params)
+            elif analyze_reused:
+                analyze(alur)
+            yield alur, label, how
+        finally:
+            alur.close()
+
+
+def counts(alur, **tables: str) -> dict:
+    """Rows of the data set as it stands (a reused one may have grown): instances, tasks, open
+    tasks, the schema revision, and a count for each `name=table` given."""
+    from sqlalchemy import text
+    with alur.db.connection() as conn:
+        found = {"tasks": conn.scalar(text("SELECT count(*) FROM human_task")),
+                 "open": conn.scalar(text("SELECT count(*) FROM human_task WHERE state = 'ready'")),
+                 "instances": conn.scalar(text("SELECT count(*) FROM process_instance"))}
+        found.update({name: conn.scalar(text(f"SELECT count(*) FROM {table}")) for name, table in tables.items()})
+        found["revision"] = revision(conn)
+        return found
+
+
+def server_version(alur) -> str:
+    """The database server and its version, for a report's heading."""
+    with alur.db.connection() as conn:
+        if alur.db.is_postgres:
+            return "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def indexes(alur, table: str) -> list[str]:
+    """The names of `table`'s indexes, for a report: a result depends on which ones exist."""
+    from sqlalchemy import inspect
+    with alur.db.engine.connect() as conn:
+        return sorted(ix["name"] for ix in inspect(conn).get_indexes(table))
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, for a report: a busy machine skews the timings."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+# --- measuring requests through the Flask app ---------------------------------------------------
+
+def make_app(alur, csrf: bool = True):
+    """The real Flask app on `alur`, for `test_client()`; `csrf=False` lets a bench sign in
+    through /login without a form token."""
+    from server.app import create_app
+
+    app = create_app(alur=alur)
+    app.config.update(TESTING=True, **({} if csrf else {"WTF_CSRF_ENABLED": False}))
+    return app
+
+
+def bearer(client, username: str, password: str) -> dict:
+    """Headers with an API token for `username` (POST /api/v1/auth/token); stops the bench if refused."""
+    r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    if r.status_code != 201:
+        raise SystemExit(f"{username}: no token ({r.status_code}): {r.get_data(as_text=True)[:300]}")
+    return {"Authorization": f"Bearer {r.get_json()['token']}"}
+
+
+def selects_on(sql: list, *tables: str) -> list:
+    """The (statement, parameters) of `sql` that SELECT from any of `tables`: a request's own
+    reads, without its session and access checks."""
+    names = re.compile(r"\b(" + "|".join(map(re.escape, tables)) + r")\b")
+    return [(text, p) for text, p in sql if text.lstrip().upper().startswith("SELECT") and names.search(text)]
+
+
+def replayed(alur, sql: list, runs: int) -> Stats:
+    """`sql` alone, each round in one transaction as the service sends it: the time of the
+    database's part of a request."""
+    def once():
+        with alur.db.connection() as conn:
+            for text, params in sql:
+                conn.exec_driver_sql(text, params).all()
+    return timed(once, runs, warmup=5)
+
+
+def explained(alur, sql: list) -> list[str]:
+    """Each statement of `sql` on one line, then its plan indented."""
+    out = []
+    for text, params in sql:
+        out += ["SQL: " + " ".join(text.split())] + ["  " + line for line in plan(alur, text, params)]
+    return out
+
+
+def target_table(head: str, lines: list[str], stats: list[Stats], target_ms: float) -> list[str]:
+    """A report's table: `head` underlined, `lines`, and how many of `stats` met p95 < `target_ms`."""
+    met = sum(s.p95_ms < target_ms for s in stats)
+    return [head, "-" * len(head), *lines, "",
+            f"target p95 < {target_ms:.0f} ms: met by {met} of {len(stats)} requests"]
+
+
+def verdict(stats: Stats, target_ms: float) -> str:
+    """MET or MISSED: p95 under `target_ms` or not."""
+    return "MET" if stats.p95_ms < target_ms else "MISSED"

@@ -37,16 +37,15 @@ import os
 import pstats
 import random
 import re
-import sqlite3
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.common import (DATABASE_ENV, Stats, bench_database_url, connected_database_problem, fresh_postgres,
-                          log, machine, open_alur, plan, statements, timed)
+from bench.common import (DATABASE_ENV, Stats, bearer, counts, dataset_alur, explained, indexes, load_and_analyze,
+                          load_average, log, machine, make_app, replayed, selects_on, server_version, statements,
+                          target_table, timed, verdict)
 
 # --- the data set -----------------------------------------------------------------------------
 
@@ -82,10 +81,10 @@ CASES = [  # (label, username, what the totals must be: mine, claimable)
 
 def params() -> dict:
     """What the data set is made of; a stored data set is reused only if these are the same."""
-    return json.loads(json.dumps({"version": DATASET_VERSION, "total": TOTAL_TASKS, "open": OPEN_TASKS, "per_instance": TASKS_PER_INSTANCE,
+    return {"version": DATASET_VERSION, "total": TOTAL_TASKS, "open": OPEN_TASKS, "per_instance": TASKS_PER_INSTANCE,
             "big": [*BIG_LANE, BIG_OPEN, BIG_MINE, BIG_COLLEAGUE], "one": [*ONE_LANE, ONE_OPEN],
             "empty": [EMPTY_AGENCY, EMPTY_ROLE, EMPTY_DONE], "others_claimed": OTHERS_CLAIMED,
-            "due_share": DUE_SHARE, "users": EXTRA_USERS, "password": PASSWORD}))  # as stored: JSON
+            "due_share": DUE_SHARE, "users": EXTRA_USERS, "password": PASSWORD}
 
 
 @dataclass
@@ -255,125 +254,13 @@ def build(alur, log_label: str) -> dict:
     t1 = time.perf_counter()
     log(f"[{log_label}] demo data and users in {t1 - t0:.1f} s")
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    instances, tasks = rows(world, now)
-    if alur.db.is_postgres:
-        load_postgres(alur, instances, tasks)
-    else:
-        load_sqlite(alur, instances, tasks)
-    t2 = time.perf_counter()
-    log(f"[{log_label}] {TOTAL_TASKS:,} tasks loaded in {t2 - t1:.1f} s")
-    analyze(alur)
-    t3 = time.perf_counter()
-    log(f"[{log_label}] VACUUM ANALYZE in {t3 - t2:.1f} s")
-    return {"load_s": t2 - t1, "analyze_s": t3 - t2}
-
-
-def load_postgres(alur, instances, tasks) -> None:
-    raw = alur.db.engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        with conn.cursor() as cur:
-            with cur.copy(f"COPY process_instance ({', '.join(INSTANCE_COLUMNS)}) FROM STDIN") as copy:
-                for row in instances:
-                    copy.write_row(row)
-            with cur.copy(f"COPY human_task ({', '.join(TASK_COLUMNS)}) FROM STDIN") as copy:
-                for row in tasks:
-                    copy.write_row(row)
-            cur.execute("SELECT setval(pg_get_serial_sequence('process_instance', 'id'), "
-                        "(SELECT max(id) FROM process_instance))")
-        conn.commit()
-    finally:
-        raw.close()
-
-
-def _sqlite_value(value):
-    # As SQLAlchemy's SQLite DATETIME stores it (UtcDateTime hands it UTC).
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
-
-
-def load_sqlite(alur, instances, tasks) -> None:
-    raw = alur.db.engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        conn.execute("BEGIN")
-        for table, columns, source in (("process_instance", INSTANCE_COLUMNS, instances),
-                                       ("human_task", TASK_COLUMNS, tasks)):
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            batch = []
-            for row in source:
-                batch.append(tuple(_sqlite_value(v) for v in row))
-                if len(batch) == 20_000:
-                    conn.executemany(sql, batch)
-                    batch = []
-            conn.executemany(sql, batch)
-        conn.execute("COMMIT")
-    finally:
-        raw.close()
-
-
-def analyze(alur) -> None:
-    with alur.db.engine.connect() as conn:
-        if alur.db.is_postgres:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.exec_driver_sql("VACUUM ANALYZE")
-        else:
-            conn.exec_driver_sql("ANALYZE")
-
-
-MARKER = "bench_dataset"  # a table of the bench's own in the bench database: what was built
-
-
-def stored(url: str) -> tuple[dict | None, str | None]:
-    """The parameters the stored data set was built with (None: there is none) and its schema revision."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.begin() as conn:
-            problem = connected_database_problem(conn)
-            if problem:
-                raise SystemExit(problem)
-            if conn.scalar(text(f"SELECT to_regclass('public.{MARKER}')")) is None:
-                return None, None
-            value = conn.scalar(text(f"SELECT params FROM {MARKER} WHERE name = :n"), {"n": DATASET})
-            return (json.loads(value) if value else None), revision(conn)
-    finally:
-        engine.dispose()
-
-
-def store_params(alur) -> None:
-    with alur.db.connection() as conn:
-        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {MARKER} (name text PRIMARY KEY, params text NOT NULL, "
-                             "built_at text NOT NULL)")
-        conn.exec_driver_sql(f"DELETE FROM {MARKER} WHERE name = %(n)s", {"n": DATASET})
-        conn.exec_driver_sql(f"INSERT INTO {MARKER} (name, params, built_at) VALUES (%(n)s, %(p)s, %(t)s)",
-                             {"n": DATASET, "p": json.dumps(params(), sort_keys=True),
-                              "t": datetime.now(timezone.utc).isoformat(timespec="seconds")})
-
-
-def revision(conn) -> str | None:
-    from sqlalchemy import text
-    return conn.scalar(text("SELECT version_num FROM alembic_version"))
-
-
-def counts(alur) -> dict:
-    from sqlalchemy import text
-    with alur.db.connection() as conn:
-        total = conn.scalar(text("SELECT count(*) FROM human_task"))
-        ready = conn.scalar(text("SELECT count(*) FROM human_task WHERE state = 'ready'"))
-        instances = conn.scalar(text("SELECT count(*) FROM process_instance"))
-        return {"tasks": total, "open": ready, "instances": instances, "revision": revision(conn)}
+    instances, tasks = rows(world, now)  # generators: the rows are made while loading
+    return load_and_analyze(alur, log_label, (("process_instance", INSTANCE_COLUMNS, instances),
+                                              ("human_task", TASK_COLUMNS, tasks)),
+                            f"{TOTAL_TASKS:,} tasks loaded", since=t1)
 
 
 # --- measuring --------------------------------------------------------------------------------
-
-def inbox_statements(sql: list) -> list:
-    """The statements of the inbox itself: the SELECTs that read human_task."""
-    return [(text, p) for text, p in sql
-            if text.lstrip().upper().startswith("SELECT") and re.search(r"\bhuman_task\b", text)]
-
 
 @dataclass
 class Row:
@@ -389,24 +276,13 @@ class Row:
     plans: list = field(default_factory=list)
 
 
-def make_app(alur):
-    from server.app import create_app
-
-    app = create_app(alur=alur)
-    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)  # the bench signs in without a form token
-    return app
-
-
 class Client:
     """One user: a bearer token for the API and a signed-in browser session for the pages."""
 
     def __init__(self, app, username: str):
         self.username = username
         self.api = app.test_client()
-        r = self.api.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-        if r.status_code != 201:
-            raise SystemExit(f"{username}: no token ({r.status_code}): {r.get_data(as_text=True)[:300]}")
-        self.headers = {"Authorization": f"Bearer {r.get_json()['token']}"}
+        self.headers = bearer(self.api, username, PASSWORD)
         self.web = app.test_client()
         r = self.web.post("/login", data={"username": username, "password": PASSWORD})
         if r.status_code != 302:
@@ -432,22 +308,6 @@ def total_of(path: str, response) -> str:
     return f"{found.get('saya', '?')}/{found.get('tim', '?')}" if found else "?"
 
 
-def replay(alur, sql: list, runs: int) -> Stats:
-    """The inbox's statements alone, each round in one transaction, as the service sends them."""
-    def once():
-        with alur.db.connection() as conn:
-            for text, params in sql:
-                conn.exec_driver_sql(text, params).all()
-    return timed(once, runs, warmup=5)
-
-
-def explain(alur, sql: list) -> list:
-    out = []
-    for text, params in sql:
-        out += ["SQL: " + " ".join(text.split())] + ["  " + line for line in plan(alur, text, params)]
-    return out
-
-
 REQUESTS = ["/api/v1/tasks?scope=mine", "/api/v1/tasks?scope=claimable", "/"]
 
 
@@ -460,9 +320,9 @@ def measure(alur, app, requests: int, warmup: int, with_plans: bool) -> list:
             http = timed(lambda: client.get(path), requests, warmup)
             with statements(alur.db.engine) as seen:  # one more, warm, for its SQL and its total
                 total = total_of(path, client.get(path))
-            listing = inbox_statements(seen.sql)
-            row = Row(label, username, path, total, expected[path], http, replay(alur, listing, requests),
-                      len(seen.sql), seen.transactions, explain(alur, listing) if with_plans else [])
+            listing = selects_on(seen.sql, "human_task")  # the inbox's own statements
+            row = Row(label, username, path, total, expected[path], http, replayed(alur, listing, requests),
+                      len(seen.sql), seen.transactions, explained(alur, listing) if with_plans else [])
             log(f"  {label:<27} {path:<31} total {total:>10}  p50 {http.median_ms:7.2f}  "
                 f"p95 {http.p95_ms:7.2f} ms  (SQL alone p50 {row.sql.median_ms:.2f} ms)")
             out.append(row)
@@ -584,21 +444,17 @@ def profile(alur, app, username: str, path: str, requests: int, floor_ms: float 
 def table(rows: list) -> list:
     head = (f"{'user':<27} | {'request':<34} | {'total':>10} | {'p50 ms':>7} | {'p95 ms':>7} | {'< 20 ms':>7} | "
             f"{'SQL/tx':>6} | {'list SQL p50':>12} | {'p95':>6}")
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        met = "MET" if r.http.p95_ms < TARGET_MS else "MISSED"
-        lines.append(f"{r.case:<27} | {'GET ' + r.request:<34} | {r.total:>10} | {r.http.median_ms:>7.2f} | "
-                     f"{r.http.p95_ms:>7.2f} | {met:>7} | {f'{r.statements}/{r.transactions}':>6} | "
-                     f"{r.sql.median_ms:>12.2f} | {r.sql.p95_ms:>6.2f}")
-    met = sum(r.http.p95_ms < TARGET_MS for r in rows)
-    return lines + ["", f"target p95 < {TARGET_MS:.0f} ms: met by {met} of {len(rows)} requests"]
+    lines = [f"{r.case:<27} | {'GET ' + r.request:<34} | {r.total:>10} | {r.http.median_ms:>7.2f} | "
+             f"{r.http.p95_ms:>7.2f} | {verdict(r.http, TARGET_MS):>7} | {f'{r.statements}/{r.transactions}':>6} | "
+             f"{r.sql.median_ms:>12.2f} | {r.sql.p95_ms:>6.2f}" for r in rows]
+    return target_table(head, lines, [r.http for r in rows], TARGET_MS)
 
 
 def report(label: str, info: dict, rows: list, profiled: list, args: list) -> str:
     n = rows[0].http.n if rows else 0
     lines = [f"Alur inbox at scale, {label}, {time.strftime('%Y-%m-%d %H:%M %Z')}",
              f"{machine('SQLAlchemy', 'Flask')}, {info['server']}, "
-             f"load average {info['load']} before, {' '.join(f'{x:.1f}' for x in os.getloadavg())} after",
+             f"load average {info['load']} before, {load_average()} after",
              f"data: {info['tasks']:,} human_task rows, {info['open']:,} open, {info['instances']:,} instances "
              f"({info['how']}); schema {info['revision']}",
              f"indexes on human_task: {', '.join(info['indexes'])}",
@@ -620,40 +476,14 @@ def report(label: str, info: dict, rows: list, profiled: list, args: list) -> st
 
 # --- main -------------------------------------------------------------------------------------
 
-def server_version(alur) -> str:
-    with alur.db.connection() as conn:
-        if alur.db.is_postgres:
-            return "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
-    return f"SQLite {sqlite3.sqlite_version}"
-
-
-def human_task_indexes(alur) -> list[str]:
-    from sqlalchemy import inspect
-    with alur.db.engine.connect() as conn:
-        return sorted(ix["name"] for ix in inspect(conn).get_indexes("human_task"))
-
-
 def run(alur, args, how: str, label: str) -> str:
     info = counts(alur)
-    info.update(indexes=human_task_indexes(alur), how=how, server=server_version(alur),
-                load=" ".join(f"{x:.1f}" for x in os.getloadavg()))
+    info.update(indexes=indexes(alur, "human_task"), how=how, server=server_version(alur), load=load_average())
     log(f"[{label}] {info['tasks']:,} tasks, {info['open']:,} open, load {info['load']}; measuring ...")
-    app = make_app(alur)
+    app = make_app(alur, csrf=False)  # the bench signs in through /login without a form token
     rows = measure(alur, app, args.requests, args.warmup, args.explain)
     profiled = profile(alur, app, USER_A, "/", args.requests) if args.profile else []
     return report(label, info, rows, profiled, args.argv)
-
-
-def reuse_or_reset(url: str, rebuild: bool) -> str | None:
-    """How the stored data set is reused; None when it is to be built (schema public dropped now)."""
-    built_with, schema = stored(url)
-    if not rebuild and built_with == params():
-        log(f"[PostgreSQL] reusing the data set built earlier (schema {schema}; --rebuild to build it again)")
-        return f"reused from an earlier run, schema {schema} before this run"
-    why = "--rebuild" if rebuild else ("no data set yet" if built_with is None else "its parameters changed")
-    log(f"[PostgreSQL] building the data set ({why}); schema public is dropped first")
-    fresh_postgres(url)
-    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -669,22 +499,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = argv
 
-    with tempfile.TemporaryDirectory(prefix="alur-bench-inbox-") as tmp:
-        if args.sqlite:
-            url, label, how = f"sqlite:///{tmp}/alur.db", "SQLite", None
-        else:
-            url, label = bench_database_url(), "PostgreSQL"
-            how = reuse_or_reset(url, args.rebuild)
-        alur = open_alur(url, Path(tmp), PASSWORD)  # migrates a stored data set to the newest schema too
-        try:
-            if how is None:
-                built = build(alur, label)
-                how = f"built in this run: load {built['load_s']:.0f} s, ANALYZE {built['analyze_s']:.0f} s"
-                if alur.db.is_postgres:
-                    store_params(alur)
-            print(run(alur, args, how, label))
-        finally:
-            alur.close()
+    with dataset_alur(args, "alur-bench-inbox-", DATASET, params(), build, PASSWORD) as (alur, label, how):
+        print(run(alur, args, how, label))
     return 0
 
 

@@ -78,9 +78,11 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     from .modeling import api as modeling_api  # noqa: F401  (routes on the API blueprint)
     from .work import api as work_api  # noqa: F401
     from .monitoring import api as monitoring_api  # noqa: F401
+    from .monitoring import api_listing, api_migrations, api_stats  # noqa: F401
     from .work.pages import pages as work_pages
     from .admin.pages import pages as admin_pages
     from .modeling.pages import pages as modeling_pages
+    from .monitoring.pages import pages as monitoring_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
     app.register_blueprint(api)
@@ -88,4 +90,5 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     app.register_blueprint(work_pages)
     app.register_blueprint(admin_pages)
     app.register_blueprint(modeling_pages)
+    app.register_blueprint(monitoring_pages)
     return app

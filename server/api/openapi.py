@@ -169,23 +169,56 @@ OPERATIONS = [
        path_params=[path_param("key", ref("Text"))],
        body=json_body(closed(obj(data=ref("FormData"), agency=ref("Text")))),
        ok=(201, "Started", ref("Started")), errors=[403, 409]),
-    op("get", "/instances/{instance_id}", "Status, data, history of completed steps and open tasks",
+    op("get", "/instances/{instance_id}", "Status, data, history of completed steps and open tasks; where the "
+                                          "tokens are (active_elements) and the path taken (visits, flows_taken)",
        path_params=[row_id("instance_id")], ok=(200, "Instance", ref("Instance")), errors=[403]),
-    op("get", "/instances", "Instances I started (started: Permohonan saya), newest first, with where each stands",
-       query=[query_param("scope", {"enum": ["started"]}, "default: started"),
-              query_param("limit", {"type": "integer"}, "page size, 1 to 200 (others are brought into range); "
-                                                        "default 50"),
-              query_param("offset", {"type": "integer"}, "default 0; a negative offset counts as 0")],
+    op("get", "/instances", "Instances with filters, sorting, paging and counts per status: the Pengawas and "
+                            "Auditor of an agency see all of its instances, anyone else those they may read "
+                            "(started, did a step of, claimed or hold the lane of an open task of); "
+                            "scope=started: only those I started (Permohonan saya)",
+       query=[query_param("process", ref("Text"), "the SOP's key"),
+              query_param("version", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "the SOP's version"),
+              {**query_param("status", array_of({"enum": ["running", "completed", "suspended", "cancelled",
+                                                           "error"]}), "one or more (repeat the parameter)"),
+               "style": "form", "explode": True},
+              query_param("overdue", {"type": "boolean"}, "true: with an open task past its due time; false: none"),
+              query_param("lane", ref("Text"), "the lane of an open task"),
+              query_param("element", ref("Text"), "the element id of an open task (a heatmap's click)"),
+              query_param("started_by", ref("Text"), "the starter's username"),
+              query_param("from", {"type": "string", "format": "date"}, "started on or after this day (the "
+                                                                        "agency's local time)"),
+              query_param("to", {"type": "string", "format": "date"}, "started on or before this day"),
+              query_param("q", {**ref("Text"), "maxLength": 300}, "text in the title, any case"),
+              query_param("agency", ref("Text"), "the agency's slug"),
+              query_param("scope", {"enum": ["all", "started"]}, "default: all (everything I may read)"),
+              query_param("sort", {"enum": ["started_at", "-started_at", "title", "-title", "status", "-status",
+                                            "due", "-due", "id", "-id"]},
+                          "a leading - sorts descending; due: the earliest due time of the open tasks (none "
+                          "last); default -started_at (newest first)"),
+              query_param("page", {"type": "integer"}, "default 1; below 1 counts as 1"),
+              query_param("per_page", {"type": "integer"}, "1 to 200 (others are brought into range); default 50"),
+              query_param("limit", {"type": "integer"}, "the older name of per_page"),
+              query_param("offset", {"type": "integer"}, "instead of page: rows to skip; a negative offset "
+                                                         "counts as 0")],
        ok=(200, "A page of instances", obj(
-           "total limit offset items", total={"type": "integer"}, limit={"type": "integer"},
-           offset={"type": "integer"}, items=array_of(obj(
-               "id title process process_name agency status started_at ended_at current due_at overdue",
+           "total page per_page limit offset sort counts items", total={"type": "integer"},
+           page={"type": "integer"}, per_page={"type": "integer"}, limit={"type": "integer"},
+           offset={"type": "integer"}, sort={"type": "string"},
+           counts={**obj("running completed suspended cancelled error overdue",
+                         **{k: {"type": "integer"} for k in ("running", "completed", "suspended", "cancelled",
+                                                             "error", "overdue")}),
+                   "description": "per status under every other filter; overdue under every filter but itself"},
+           items=array_of(obj(
+               "id title process process_name version agency status started_at started_by ended_at error "
+               "current due_at overdue",
                id={"type": "integer"}, title={"type": "string"}, process={"type": "string"},
-               process_name={"type": "string"}, agency={"type": "string"},
+               process_name={"type": "string"}, version={"type": "integer"}, agency={"type": "string"},
                status={"enum": ["running", "suspended", "error", "completed", "cancelled"]},
-               end_event=nullable("string"),
+               end_event=nullable("string"), sop_no={"type": "string"},
                end_event_name=nullable("string"), started_at={"type": "string", "format": "date-time"},
+               started_by=nullable("string", description="the starter's display name"),
                ended_at=nullable("string", format="date-time"), timezone=nullable("string"),
+               error=nullable("string", description="why it stopped, when in error"),
                due_at=nullable("string", format="date-time", description="the earliest due time of the steps "
                                                                          "waiting now"),
                overdue={"type": "boolean"},
@@ -196,7 +229,7 @@ OPERATIONS = [
                                     due_at=nullable("string", format="date-time"), overdue={"type": "boolean"},
                                     due_in=nullable("object", description="late, and working_days or minutes "
                                                                           "to the due time (or past it)"))))))),
-       errors=[422]),
+       errors=[403, 404, 422]),
     op("get", "/tasks", "Tasks assigned to me (mine), open in my lanes (claimable), or my lanes' not mine (team)",
        query=[query_param("scope", {"enum": ["mine", "claimable", "team"]}, "default: mine"),
               query_param("limit", {"type": "integer"}, "page size, 1 to 200 (others are brought into range); "
@@ -226,6 +259,15 @@ OPERATIONS = [
                                                  "with the message) (Pengawas)",
        path_params=INSTANCE_ID, body=json_body(REASON), ok=(200, "Running again", ref("InstanceState")),
        errors=[409]),
+    op("post", "/instances/{instance_id}/move", "Move a running instance back or forward to a step (a user or manual "
+                                                "task of its SOP): the open task is cancelled, the step's task opens "
+                                                "with a fresh due time and the instance's data; refused (409) with "
+                                                "parallel branches, a target between a parallel split and its join, "
+                                                "the step it is at, or an instance not running (Pengawas)",
+       path_params=INSTANCE_ID, body=json_body(closed(obj("to_element reason", to_element={
+           **NONBLANK, "maxLength": 255, "description": "the target step's element id (422 when it is not a step)"},
+           reason=REASON_TEXT))),
+       ok=(200, "Moved", ref("InstanceState")), errors=[409]),
     op("post", "/tasks/{task_id}/assign", "Assign an open task to another holder of its lane, or (username null) "
                                           "give it back to the lane (Pengawas); the assignee is notified",
        path_params=TASK_ID, body=json_body(closed(obj("username reason", username={
@@ -255,6 +297,34 @@ OPERATIONS = [
        path_params=[KEY, row_id("n")], query=[AGENCY],
        ok=(200, "Active", obj("key version active", key={"type": "string"}, version={"type": "integer"},
                               active={"const": True}))),
+    # the SOP dashboard's per-element figures (Pengawas and Auditor of the SOP's agency); the 304 row is
+    # added to what op() makes, as no other route answers it
+    (lambda path, method, operation: (path, method, {**operation, "responses": {
+        **operation["responses"], "304": {"description": "Not modified: If-None-Match names the ETag of the "
+                                                         "figures as they are now / Tidak berubah"}}}))(*op(
+        "get", "/processes/{key}/stats", "Per element of the SOP (every version): passed, waiting now (active), "
+                                         "median duration of its completed tasks in seconds, share done by the "
+                                         "due time, late now; computed on request from committed rows; with an "
+                                         "ETag (If-None-Match: 304 while unchanged)",
+        path_params=[KEY], query=[
+            query_param("from", {"anyOf": [{"type": "string", "format": "date"},
+                                           {"type": "string", "format": "date-time"}]},
+                        "tasks completed, open tasks created and visits made from then (a date: the agency's day)"),
+            query_param("to", {"anyOf": [{"type": "string", "format": "date"},
+                                         {"type": "string", "format": "date-time"}]},
+                        "... until then (excluded; a date: to the end of that day)"), AGENCY],
+        ok=(200, "The figures", obj(
+            "process agency name from to as_of elements", process={"type": "string"}, agency={"type": "string"},
+            name={"type": "string"}, **{"from": nullable("string", format="date-time"),
+                                        "to": nullable("string", format="date-time")},
+            as_of=DATE_TIME_SCHEMA, elements={"type": "object", "additionalProperties": obj(
+                "passed active median_seconds on_time_ratio overdue reached",
+                passed={"type": "integer", "description": "a task: its completed tasks; another element: the "
+                                                          "times a token passed it"},
+                active={"type": "integer"}, median_seconds=nullable("number"),
+                on_time_ratio=nullable("number", minimum=0, maximum=1), overdue={"type": "integer"},
+                reached={"type": "integer", "description": "the times a token reached it"})})),
+        errors=[403, 422])),
     op("post", "/processes/{key}/versions", "Deploy the SOP's diagram as a new active version, with a change "
                                             "note; refused with every lint error (422, findings)",
        path_params=[KEY], query=[AGENCY],
@@ -289,6 +359,40 @@ OPERATIONS = [
                                  {**query_param("to", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
                                   "required": True}, AGENCY],
        ok=(200, "The diff", ref("Diff")), errors=[422]),
+    # migration of open instances to another version: dry run (Pengawas, Auditor), the move (Pengawas)
+    op("post", "/processes/{key}/migrations", "Migrate the SOP's open instances (running, suspended, in error) "
+                                              "from one version to another: dry_run (the default) lists each with "
+                                              "whether it can move and why not (Pengawas, Auditor); dry_run false "
+                                              "moves the movable ones in batches, with a reason (Pengawas); the "
+                                              "others stay as they are",
+       path_params=[KEY], query=[AGENCY],
+       body=json_body(closed(obj(
+           "from_version to_version",
+           from_version={"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "description": "version number"},
+           to_version={"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+                       "description": "version number, not from_version"},
+           dry_run={"type": "boolean", "description": "default true: nothing changes"},
+           instance_ids={**array_of({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}), "minItems": 1,
+                         "maxItems": 10000, "description": "only these instances (default: every open one of from_version)"},
+           reason={**REASON_TEXT, "description": "why (required when dry_run is false; kept in the audit trail)"},
+           batch={"type": "integer", "minimum": 1, "maximum": 500, "description": "instances per transaction "
+                                                                                   "(default 50)"}))),
+       ok=(200, "Each instance, movable or not and why; how many moved", obj(
+           "dry_run from_version to_version items movable migrated not_movable",
+           dry_run={"type": "boolean"}, key={"type": "string"}, agency={"type": "string"},
+           from_version={"type": "integer"}, to_version={"type": "integer"},
+           may_migrate={"type": "boolean"}, movable={"type": "integer"}, migrated={"type": "integer"},
+           not_movable={"type": "integer"},
+           items=array_of(obj("id movable reason reasons current_steps", id={"type": "integer"},
+                              title=nullable("string"), status=nullable("string"), movable={"type": "boolean"},
+                              migrated={"type": "boolean"},
+                              current_steps=array_of(obj("element_id name waiting", element_id={"type": "string"},
+                                                         name={"type": "string"}, waiting={"type": "boolean"})),
+                              reason={"anyOf": [obj("id en", id={"type": "string"}, en={"type": "string"}),
+                                                {"type": "null"}]},
+                              reasons=array_of(obj("id en", id={"type": "string"}, en={"type": "string"})),
+                              notes=array_of(obj("id en", id={"type": "string"}, en={"type": "string"})))))),
+       errors=[422]),
     op("post", "/waktu/preview", "Check a Waktu code (sop.waktu.kode) with the server's parser and show the due "
                                  "time it gives on the agency's working-day calendar (Pemilik Proses of the agency); "
                                  "a code that is not one is answered with valid=false and the reason",
@@ -356,7 +460,8 @@ SCHEMAS = {
                    start_form=nullable("object")),
     "Started": obj("id title status end_event open_tasks", id={"type": "integer"}, title={"type": "string"},
                    status={"type": "string"}, end_event=nullable("string"), open_tasks=array_of(OPEN_TASK)),
-    "Instance": obj("id key process agency version title status started_at data history open_tasks",
+    "Instance": obj("id key process agency version title status started_at data history open_tasks "
+                    "active_elements visits flows_taken",
                     id={"type": "integer"}, key={"type": "string"}, process={"type": "string"},
                     agency={"type": "string"}, version={"type": "integer"}, title={"type": "string"},
                     status={"type": "string"}, end_event=nullable("string"), end_event_name=nullable("string"),
@@ -365,7 +470,13 @@ SCHEMAS = {
                     data={"type": "object"}, history=array_of({"type": "object"}),
                     open_tasks=array_of(obj("id element_id name lane created_at assignee_id",
                                             **OPEN_TASK["properties"], created_at=DATE_TIME,
-                                            assignee_id=nullable("integer")))),
+                                            assignee_id=nullable("integer"))),
+                    active_elements={**array_of({"type": "string"}), "description": "ids of the diagram elements "
+                                     "where the tokens are now (ready user tasks, waiting events); empty once ended"},
+                    visits={"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                            "description": "element id -> how many times the instance reached it (2: a loop ran)"},
+                    flows_taken={"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                                 "description": "sequence flow id -> how many times a token went along it"}),
     "TaskSummary": obj(TASK_SUMMARY_REQUIRED, **TASK_SUMMARY, assignee=nullable(
         "string", description="the assignee's display name")),
     "TaskPage": obj("total limit offset items", total={"type": "integer"}, limit={"type": "integer"},

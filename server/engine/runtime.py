@@ -32,6 +32,20 @@ class EngineFault(Exception):
 
 
 @dataclass(frozen=True)
+class Passage:
+    """An element reached in a step, and the element it was reached from (None: a boundary
+    event, a start, or a token put there by hand). Alur keeps these (kernel.trail): the engine
+    forgets its finished history (pruning)."""
+    element_id: str
+    source_id: str | None
+
+
+# A task counts as reached once it leaves the engine's predictions; a boundary event only when
+# it fires (it waits, unfired, beside every task it is attached to).
+_REACHED = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.ERROR
+
+
+@dataclass(frozen=True)
 class ReadyTask:
     id: str
     element_id: str
@@ -59,6 +73,23 @@ def tenggat(element_id: str) -> str:
 ENGINE_FUNCTIONS = {"tenggat": tenggat}
 
 
+def _reached(task) -> bool:
+    if isinstance(task.task_spec, BoundaryEvent):
+        return task.has_state(TaskState.COMPLETED)
+    return task.has_state(_REACHED)
+
+
+def _source(task) -> str | None:
+    """The element the token came from: the nearest ancestor that is a diagram element (the
+    engine's own wrappers, e.g. a task's boundary-event split, have no bpmn id)."""
+    if isinstance(task.task_spec, BoundaryEvent):
+        return None
+    parent = task.parent
+    while parent is not None and not parent.task_spec.bpmn_id:
+        parent = parent.parent
+    return parent.task_spec.bpmn_id if parent is not None else None
+
+
 def _boundary_host(task) -> str | None:
     siblings = task.parent.children if task.parent else []
     return next((t.task_spec.bpmn_id for t in siblings if t.task_spec.manual), None)
@@ -76,6 +107,8 @@ class Run:
         self._state: str | None = None  # serialized by the last step, see dump()
         self.escalated: list[str] = []  # tasks whose due-time boundary timer fired in this run
         self._fired_before = self._fired_boundaries()
+        self.passages: list[Passage] = []  # elements reached by this run's steps, in order
+        self._reached = {t.id for t in self._all_tasks() if _reached(t)}
 
     # --- reading -------------------------------------------------------------------------
     def ready_user_tasks(self) -> list[ReadyTask]:
@@ -86,6 +119,18 @@ class Run:
             out.append(ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
                                  spec.lane, dict(props), task.data))
         return out
+
+    def active_elements(self) -> list[str]:
+        """Where the tokens are now: the elements of ready user tasks and waiting events."""
+        wanted = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        return sorted({t.task_spec.bpmn_id for t in self._all_tasks()
+                       if t.has_state(wanted) and t.task_spec.bpmn_id
+                       and not (isinstance(t.task_spec, BoundaryEvent) and not t.has_state(TaskState.READY))})
+
+    def _all_tasks(self):
+        yield from self.workflow.tasks.values()
+        for sub in self.workflow.subprocesses.values():
+            yield from sub.tasks.values()
 
     @property
     def completed(self) -> bool:
@@ -176,17 +221,49 @@ class Run:
         self._guarded(stop)
         self._state = self._serialize()
 
+    def move_to(self, element_id: str) -> list[str]:
+        """Moves the instance's one token to the user task `element_id` (see engine.moving), with
+        the instance's data; returns the elements it stood at. Refusals and an outcome that fails
+        the consistency check (or an engine fault on the way) are a Conflict or InvalidInput: the
+        caller's step is rolled back and the instance stays as it was, not in error."""
+        from ..errors import Conflict
+        from . import moving  # imported here: the move is a rare supervisor action
+        spec = moving.target_spec(self.workflow, element_id)
+        token = moving.current_token(self.workflow)
+        if element_id in token.elements:
+            raise Conflict("Instans ini sudah berada di langkah tersebut.", "The instance is already at that step.")
+        try:
+            self._guarded(lambda: moving.place(self.workflow, token, spec))
+            self._settle()
+            reloaded = state.load_state(self._state, self.workflow.spec, self.workflow.subprocess_specs,
+                                        self.workflow.script_engine)
+        except EngineFault as fault:
+            raise Conflict(f"Instans tidak dapat dipindahkan: {fault.message_id}",
+                           f"The instance cannot be moved: {fault.message_en}") from fault
+        moving.verify(self.workflow, element_id, reloaded)
+        return list(token.elements)
+
     def _fired_boundaries(self) -> set:
         return {t.id for t in self.workflow.tasks.values()
                 if isinstance(t.task_spec, BoundaryEvent) and t.has_state(TaskState.COMPLETED)}
+
+    def _note_passages(self) -> None:
+        """Adds the elements reached since the last look to `passages`, oldest first."""
+        new = [t for t in self._all_tasks() if t.id not in self._reached and _reached(t)]
+        for task in sorted(new, key=lambda t: t.last_state_change):
+            self._reached.add(task.id)
+            if task.task_spec.bpmn_id:
+                self.passages.append(Passage(task.task_spec.bpmn_id, _source(task)))
 
     def _settle(self) -> None:
         self._guarded(self.workflow.do_engine_steps)
         fired = self._fired_boundaries() - self._fired_before
         self.escalated += [h for h in (_boundary_host(self.workflow.tasks[i]) for i in fired) if h]
         self._fired_before |= fired
+        self._note_passages()
         pruning.prune(self.workflow)
         self._fired_before &= set(self.workflow.tasks)
+        self._reached &= {t.id for t in self._all_tasks()}
         if self.workflow.is_completed() and pruning.unfinished_tasks(self.workflow):
             raise EngineFault(
                 "Mesin proses melaporkan selesai padahal masih ada tugas menunggu; instans dihentikan.",
@@ -251,3 +328,11 @@ class ProcessEngine:
         spec, subprocess_specs = self.specs.get(version_key, process_id, load_xml)
         return Run(state.load_state(engine_state, spec, subprocess_specs, self.script_engine), self.clock,
                    deadlines, self.max_state_bytes)
+
+    def migration(self, old_key, new_key, process_id: str, load_old, load_new, to_label: str = ""):
+        """From version `old_key` to `new_key` (both from the spec cache): a `migrating.Migration`
+        whose `check(state)` says whether an instance can move and `migrate(state)` moves it.
+        `to_label`: how the new version is named in the reasons (e.g. its number)."""
+        from .migrating import Migration
+        return Migration(self.specs.get(old_key, process_id, load_old), self.specs.get(new_key, process_id, load_new),
+                         self.script_engine, self.clock, self.max_state_bytes, to_label)

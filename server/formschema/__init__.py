@@ -2,6 +2,7 @@
 
 Pure domain code (no Flask, database or engine), shared by the services, the CLI and benchmarks.
 """
+from server.formschema.display import field_label, shown_value
 from server.formschema.catalog import FormCatalog, FormNotFound, FormRejected, FormSet, check_schema
 from server.formschema.validation import (
     FORM_FIELD,
@@ -16,5 +17,5 @@ from server.formschema.validation import (
 
 __all__ = [
     "FORM_FIELD", "FORMAT_CHECKER", "Decision", "FormCatalog", "FormNotFound", "FormRejected", "FormSet",
-    "check_schema", "decision_field", "file_fields", "make_validator", "title_field_value", "validate_submission",
+    "check_schema", "decision_field", "field_label", "shown_value", "file_fields", "make_validator", "title_field_value", "validate_submission",
 ]

@@ -11,6 +11,7 @@ changes anything of an agency they are not a member of (a user of another agency
 | instance.read     | instance   | Pengawas, Auditor; staff who started it, did one of its steps, claimed |
 |                   |            | one of its open tasks, or hold the lane of one of its open tasks       |
 | instance.steer    | instance   | Pengawas                                                               |
+| agency.monitor    | agency     | Pengawas, Auditor (the agency's instance list, dashboards, statistics)  |
 | task.read         | task       | Pengawas, Auditor; holders of its lane; whoever claimed or did it      |
 | task.act          | task       | holders of its lane (claimed-by-another and done are conflicts, 409)   |
 | attachment.read   | attachment | as instance.read of its instance; before it joins one: its uploader    |
@@ -83,6 +84,9 @@ RULES = {
     "instance.read": (lambda a, o: a.has(o.agency_id, PENGAWAS) or a.has(o.agency_id, AUDITOR)
                       or _staff_reads_instance(a, o),
                       "Anda tidak berhak melihat instans ini.", "You may not see this instance."),
+    "agency.monitor": (lambda a, o: a.has(o.agency_id, PENGAWAS) or a.has(o.agency_id, AUDITOR),
+                       "Hanya Pengawas dan Auditor yang dapat memantau SOP instansi ini.",
+                       "Only a supervisor or an auditor can monitor this agency's SOPs."),
     "instance.steer": (lambda a, o: a.has(o.agency_id, PENGAWAS),
                        "Hanya Pengawas yang dapat mengendalikan instans.", "Only a supervisor can steer instances."),
     "task.read": (lambda a, o: a.has(o.agency_id, PENGAWAS) or a.has(o.agency_id, AUDITOR)

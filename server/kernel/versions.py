@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..formschema import FormCatalog, FormSet
 from ..models import Agency, LaneRole, ProcessModel, ProcessVersion
+from . import trail
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def version_info(db, version_id: int) -> VersionInfo:
 
 
 def forget(version_id: int | None = None) -> None:
-    """Drops cached versions (a test database that is emptied reuses ids)."""
+    """Drops cached versions (a test database that is emptied reuses ids), and their flow maps."""
+    trail.forget(version_id)
     if version_id is None:
         _CACHE.clear()
     else:

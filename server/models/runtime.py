@@ -11,6 +11,15 @@ from .base import Base, UtcDateTime
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (
+        # The supervisors' instance list (monitoring/services/listing.py, migration 0012): an
+        # agency's instances newest first, its counts per status (an index-only scan), and text in
+        # the title through trigrams (PostgreSQL, where the migration could install pg_trgm).
+        Index("ix_process_instance_agency_started", "agency_id", "started_at", "id"),
+        Index("ix_process_instance_agency_status", "agency_id", "status", "id"),
+        Index("ix_process_instance_title_trgm", "title", postgresql_using="gin",
+              postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id", ondelete="RESTRICT"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
@@ -47,6 +56,23 @@ class HumanTask(Base):
               postgresql_where=text(f"{OPEN} AND assignee_id IS NOT NULL"),
               sqlite_where=text(f"{OPEN} AND assignee_id IS NOT NULL")),
         Index("ix_human_task_instance_state", "instance_id", "state"),
+        # The instance list (monitoring/services/listing.py, migration 0012): an agency's open
+        # tasks by due time (overdue, sorted by due), the open tasks of a lane or a step, and the
+        # tasks a user did (what staff may read).
+        Index("ix_human_task_open_agency_due", "agency_id", "due_at", "id", "instance_id",
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        Index("ix_human_task_open_lane", "lane", "instance_id", postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        Index("ix_human_task_open_element", "element_id", "instance_id",
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        Index("ix_human_task_completed_by", "completed_by_id", "instance_id",
+              postgresql_where=text("completed_by_id IS NOT NULL"), sqlite_where=text("completed_by_id IS NOT NULL")),
+        # The SOP dashboard's per-element statistics (monitoring/services/stats.py, migration 0013,
+        # PostgreSQL only): an agency's tasks by step, each step's completed durations in order,
+        # with every column the statistics read, so one index-only scan feeds the GROUP BY and
+        # percentile_cont without a sort.
+        Index("ix_human_task_stats", "agency_id", "element_id",
+              text("(EXTRACT(epoch FROM completed_at - created_at))"),
+              postgresql_include=["state", "created_at", "completed_at", "due_at"]).ddl_if(dialect="postgresql"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
@@ -97,3 +123,19 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ElementVisit(Base):
+    """One arrival of a token at an element of a diagram (a user task became ready, a gateway or
+    event was passed), with the sequence flow it came by: the path an instance took, which the
+    engine forgets (pruning). Append-only; `version_id` is the version it happened on."""
+
+    __tablename__ = "element_visit"
+    __table_args__ = (Index("ix_element_visit_version_element", "version_id", "element_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    element_id: Mapped[str] = mapped_column(String(200))
+    flow_id: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -5,7 +5,7 @@ from flask import g, jsonify
 
 from ..api.views import alur, api, json_body
 from ..errors import InvalidInput
-from .services import steering
+from .services import moving, steering
 
 
 @api.post("/instances/<id:instance_id>/suspend")
@@ -36,3 +36,9 @@ def assign_task(task_id: int):
                            "Give 'username' (null: give the task back to its lane).",
                            fields={"username": [{"id": "Wajib ada.", "en": "This field is required."}]})
     return jsonify(steering.assign(alur(), g.actor, task_id, body["username"], body.get("reason")))
+
+
+@api.post("/instances/<id:instance_id>/move")
+def move_instance(instance_id: int):
+    body = json_body()
+    return jsonify(moving.move(alur(), g.actor, instance_id, body.get("to_element"), body.get("reason")))

@@ -284,7 +284,42 @@ class WorkCalendar:
             remaining -= available
             current = self.opening(self.working_day_offset(current.date(), 1))
 
+    def working_time_between(self, a: datetime, b: datetime) -> timedelta:
+        """Office time from `a` to `b` (negative when b is before a): how long a step took or is
+        late in the time the SOP's Waktu counts, the inverse of `add_working_time`."""
+        a, b = self.local(a), self.local(b)
+        if b < a:
+            return -self.working_time_between(b, a)
+        total = timedelta(0)
+        day = a.date()
+        while day <= b.date():
+            if self.is_working_day(day):
+                start, end = max(a, self.opening(day)), min(b, self.closing(day))
+                if end > start:
+                    total += end - start
+            day += timedelta(days=1)
+        return total
+
+    @property
+    def working_day_length(self) -> timedelta:
+        """A usual working day's office time (the default hours): the unit for "n hari kerja"."""
+        return datetime.combine(date.min, self.closes) - datetime.combine(date.min, self.opens)
+
     def add_working_days(self, moment: datetime, n: int) -> datetime:
         """Closing time of the n-th working day after the day of `moment` (that day not counted,
         whatever the hour), as statutes count "n hari kerja sejak diterima"."""
         return self.end_of_working_day(self.working_day_offset(self._day(moment), n))
+
+
+def time_left(due: datetime | None, now: datetime, calendar: "WorkCalendar") -> dict | None:
+    """{"late": bool, "working_days": n} when working days lie between now and the due time,
+    else {"late": bool, "minutes": n} (at least 1); None without a due time. A task is late from
+    its due moment on, as the inbox's overdue mark says."""
+    if due is None:
+        return None
+    late = due <= now
+    earlier, later = (due, now) if late else (now, due)
+    days = calendar.working_days_between(earlier, later)
+    if days > 0:
+        return {"late": late, "working_days": days}
+    return {"late": late, "minutes": max(1, int((later - earlier).total_seconds() // 60))}

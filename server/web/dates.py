@@ -32,7 +32,7 @@ def day(value: date | str | None, locale: str = "id") -> str:
 
 
 def relative(left: dict | None, locale: str = "id") -> str:
-    """A due time's distance as the services measure it (work/services/due.py `time_left`):
+    """A due time's distance as the services measure it (timeplan `time_left`):
     "3 hari kerja lagi" / "in 3 working days", "terlambat 2 jam" / "2 hours late"; under an
     hour in minutes, under a day in whole hours."""
     if not left:

@@ -20,11 +20,7 @@ def start_instance(key: str):
     return jsonify(result), 201
 
 
-@api.get("/instances")
-def list_instances():
-    """?scope=started: the instances I started, newest first, with where each stands (Permohonan saya)."""
-    limit, offset = _page()
-    return jsonify(instances.list_instances(alur(), g.actor, request.args.get("scope", "started"), limit, offset))
+# GET /instances (the list, with filters and counts) is the monitoring domain's: monitoring/api_listing.py
 
 
 @api.get("/instances/<id:instance_id>")

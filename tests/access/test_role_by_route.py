@@ -81,7 +81,7 @@ API = {
     # the start lane passes the policy and then meets the form's validation (nothing is started)
     "api.start_instance": Route("POST", f"/api/v1/processes/{KEY}/instances", {"starter": 422}, body={"data": {}}),
     "api.get_instance": Route("GET", "/api/v1/instances/{instance}", INSTANCE_READERS),
-    "api.list_instances": Route("GET", "/api/v1/instances", everyone()),  # each sees what they started
+    "api.list_instances": Route("GET", "/api/v1/instances", everyone()),  # each sees what they may read
     "api.list_tasks": Route("GET", "/api/v1/tasks", everyone()),
     "api.get_task": Route("GET", "/api/v1/tasks/{task}", TASK_READERS),
     "api.claim_task": Route("POST", "/api/v1/tasks/{task}/claim", {"lane": 200}),
@@ -97,6 +97,9 @@ API = {
                              body={"username": "kemenpora.pj", "reason": "Uji akses"}),
     "api.retry_instance": Route("POST", "/api/v1/instances/{instance}/retry", {"pengawas": 409},
                                 body={"reason": "Uji akses"}),
+    # forward past step 2 to step 3 (the scene's task is cancelled, a step-3 task opens)
+    "api.move_instance": Route("POST", "/api/v1/instances/{instance}/move", {"pengawas": 200},
+                               body={"to_element": "s03_bahas_konsep_konten", "reason": "Uji akses"}),
     "api.cancel_instance": Route("POST", "/api/v1/instances/{instance}/cancel", {"pengawas": 200},
                                  body={"reason": "Uji akses"}),
     "api.upload_attachment": Route("POST", "/api/v1/attachments", {p: 201 for p in SIGNED_IN if p != "other_agency"},
@@ -118,6 +121,12 @@ API = {
     "api.create_process": Route("POST", "/api/v1/processes", {"pemilik": 201},
                                 body={"name": "SOP Uji Akses", "nomor": "1/2026", "lanes": ["Pelaksana"]}),
     "api.diff_versions": Route("GET", f"/api/v1/processes/{KEY}/diff?from=1&to=1", {"pemilik": 200}),
+    # the SOP dashboard's figures: the agency's Pengawas and Auditor
+    "api.process_stats": Route("GET", f"/api/v1/processes/{KEY}/stats", {"pengawas": 200, "auditor": 200}),
+    # migration of open instances: the dry run for the Pengawas and the Auditor, who pass the policy and
+    # then meet the version check (the scene has one version: from == to is refused, nothing moves)
+    "api.migrate_instances": Route("POST", f"/api/v1/processes/{KEY}/migrations", {"pengawas": 422, "auditor": 422},
+                                   body={"from_version": 1, "to_version": 1}),
 }
 
 PAGES = {
@@ -165,8 +174,42 @@ PAGES = {
     "modeling.diff": Route("GET", f"/model/kemenpora/{KEY}/diff", {"pemilik": 200}),
     # the modeler on the SOP's draft
     "modeling.edit": Route("GET", f"/model/kemenpora/{KEY}/edit", {"pemilik": 200}),
+    # the migration screen: the dry run for the Pengawas and the Auditor; migrating for the Pengawas only
+    # (who passes the policy, then meets the form's check: no instance ticked, nothing moves)
+    "monitoring.migration": Route("GET", f"/pantau/sop/kemenpora/{KEY}/migrasi", {"pengawas": 200, "auditor": 200}),
+    "monitoring.migrate": Route("POST", f"/pantau/sop/kemenpora/{KEY}/migrasi", {"pengawas": 422},
+                                body={"from": "1", "to": "1", "reason": "Uji akses"}, unchanged=True),
+    # a supervisor's page of one instance: its readers (the Auditor and staff read-only); its
+    # actions the Pengawas only (a redirect with a message; the API cancelled the scene already,
+    # so each is refused there and changes nothing), a 403 for everyone else
+    "monitoring.instance": Route("GET", "/pantau/instances/{instance}", INSTANCE_READERS),
+    "monitoring.instance_suspend": Route("POST", "/pantau/instances/{instance}/suspend", {"pengawas": 302},
+                                         body={"reason": "Uji akses"}),
+    "monitoring.instance_resume": Route("POST", "/pantau/instances/{instance}/resume", {"pengawas": 302},
+                                        body={"reason": "Uji akses"}),
+    "monitoring.task_assign": Route("POST", "/pantau/instances/{instance}/tasks/{task}/assign", {"pengawas": 302},
+                                    body={"username": "kemenpora.pj", "reason": "Uji akses"}),
+    "monitoring.instance_retry": Route("POST", "/pantau/instances/{instance}/retry", {"pengawas": 302},
+                                       body={"reason": "Uji akses"}),
+    "monitoring.instance_move": Route("POST", "/pantau/instances/{instance}/move", {"pengawas": 302},
+                                      body={"to_element": "s03_bahas_konsep_konten", "reason": "Uji akses"}),
+    "monitoring.instance_cancel": Route("POST", "/pantau/instances/{instance}/cancel", {"pengawas": 302},
+                                        body={"reason": "Uji akses", "confirm": "1"}),
     "admin.calendar_week": Route("POST", "/admin/kemenpora/kalender/minggu", {"admin": 302},
                                  body={"workdays": ["0", "1", "2", "3", "4"], "opens": "07:30", "closes": "16:00"}),
+    # the SOP dashboards: the index of one's own agencies' SOPs (bsip.pengawas sees bsip's), one SOP's
+    # dashboard and its refresh: the agency's Pengawas and Auditor
+    "monitoring.dashboards": Route("GET", "/pantau/sop", {"pengawas": 200, "auditor": 200, "other_agency": 200}),
+    "monitoring.dashboard": Route("GET", f"/pantau/sop/kemenpora/{KEY}", {"pengawas": 200, "auditor": 200}),
+    "monitoring.dashboard_numbers": Route("GET", f"/pantau/sop/kemenpora/{KEY}/angka",
+                                          {"pengawas": 200, "auditor": 200}),
+    # the instance list and its CSV: a Pengawas or an Auditor (bsip.pengawas sees bsip's); bulk
+    # actions: a Pengawas, who passes the policy and meets the form's check (no instance chosen)
+    "monitoring.instances": Route("GET", "/pantau/", {"pengawas": 200, "auditor": 200, "other_agency": 200}),
+    "monitoring.instances_csv": Route("GET", "/pantau/instances.csv",
+                                      {"pengawas": 200, "auditor": 200, "other_agency": 200}),
+    "monitoring.bulk": Route("POST", "/pantau/bulk", {"pengawas": 422, "other_agency": 422},
+                             body={"action": "suspend", "reason": "Uji akses"}, unchanged=True),
 }
 ROUTES = {**API, **PAGES}
 

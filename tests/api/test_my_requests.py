@@ -40,7 +40,7 @@ def test_my_started_instances_newest_first_with_where_they_stand(client, login, 
     # Paged; the scope is "started" unless said; each user sees only what they started.
     second = conforms("get", "/instances", karo.get("/instances?limit=1&offset=1"))
     assert [i["id"] for i in second["items"]] == [waiting] and second["limit"] == 1
-    assert conforms("get", "/instances", login("kemenpora.ketua").get("/instances"))["items"] == []
+    assert conforms("get", "/instances", login("kemenpora.ketua").get("/instances?scope=started"))["items"] == []
     assert conforms("get", "/instances", login("dki.admin").get("/instances?scope=started"))["total"] == 0
 
     refused = conforms("get", "/instances", karo.get("/instances?scope=everything"))

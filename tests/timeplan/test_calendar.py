@@ -237,3 +237,15 @@ def test_a_calendar_without_working_days_stops():
         date(2026, 1, 5) + timedelta(weeks=k) for k in range(80)})
     with pytest.raises(ValueError, match="no working day"):
         always_off.working_day_offset(date(2026, 1, 1), 1)
+
+
+def test_working_time_between_is_the_inverse_of_adding_it(cal):
+    # Friday 14 Aug 15.00 to Tuesday 18 Aug 08.30: one hour on Friday, Monday is Independence Day.
+    assert cal.working_time_between(at(2026, 8, 14, 15), at(2026, 8, 18, 8, 30)) == timedelta(hours=2)
+    assert cal.working_time_between(at(2026, 8, 18, 8, 30), at(2026, 8, 14, 15)) == -timedelta(hours=2)
+    assert cal.working_time_between(at(2026, 8, 11, 18), at(2026, 8, 12, 7)) == timedelta(0)  # night
+    start = at(2026, 3, 16, 9)  # across Nyepi and Idul Fitri with their cuti bersama
+    for hours in (1, 7, 8.5, 30):
+        delta = timedelta(hours=hours)
+        assert cal.working_time_between(start, cal.add_working_time(start, delta)) == delta
+    assert cal.working_day_length == timedelta(hours=8, minutes=30)

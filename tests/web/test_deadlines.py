@@ -8,7 +8,8 @@ import pytest
 
 from server.timeplan import WorkCalendar
 from server.web import dates
-from server.work.services.due import due_rule, time_left
+from server.timeplan import time_left
+from server.work.services.due import due_rule
 
 WIB = ZoneInfo("Asia/Jakarta")
 CALENDAR = WorkCalendar()  # Monday to Friday 07.30-16.00, national holidays off

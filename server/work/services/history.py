@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ...formschema import decision_field, file_fields
+from ...formschema import decision_field, field_label, file_fields, shown_value
 from ...models import AuditEvent, HumanTask, ProcessInstance, User
 from ...kernel.versions import VersionInfo
 
@@ -97,22 +97,5 @@ def _shown(forms, form_path: str | None, data: dict, notes: bool = False) -> lis
         value = data.get(name)
         if (name in _NOTE_FIELDS and not notes) or name == "keputusan" or value in (None, "", []):
             continue
-        label = prop.get("title") or name.replace("_", " ").capitalize()
-        out.append({"label": label, **_shown_value(prop, value, name in files)})
+        out.append({"label": field_label(name, prop), **shown_value(prop, value, name in files)})
     return out
-
-
-def _shown_value(prop: dict, value, is_file: bool) -> dict:
-    if is_file:
-        return {"files": [v for v in value if isinstance(v, str)]}
-    if isinstance(value, bool):
-        return {"flag": value}
-    values = value if isinstance(value, list) else [value]
-    if values and isinstance(values[0], dict):
-        return {"rows": len(values)}
-    fmt = (prop.get("items", {}) if isinstance(value, list) else prop).get("format")
-    if fmt == "uri" and all(isinstance(v, str) and v.startswith(("https://", "http://")) for v in values):
-        return {"links": values}
-    if fmt in ("date-time", "date") and isinstance(value, str):
-        return {"moment" if fmt == "date-time" else "day": value}
-    return {"text": ", ".join(str(v) for v in values)}

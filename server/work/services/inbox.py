@@ -15,7 +15,7 @@ from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from ...kernel.versions import version_info
-from .due import time_left
+from ...timeplan import time_left
 
 SCOPES = ("mine", "claimable", "team")
 PAGE_MAX = 200

@@ -5,14 +5,14 @@ from sqlalchemy import func, select
 
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
-from ...kernel import access
+from ...kernel import access, trail
 from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
-from .due import time_left
+from ...timeplan import time_left
 from .forms import check_submission
 from .history import history, request
-from ...kernel.stepping import Step, run_step
+from ...kernel.stepping import ENDED, Step, run_step
 from ...kernel.versions import VersionInfo, version_info, xml_loader
 
 
@@ -85,17 +85,21 @@ def get(alur: Alur, actor: Actor, instance_id: int) -> dict:
                                                                  HumanTask.state == "ready")
                                          .order_by(HumanTask.id))]
         timezone = s.scalar(select(Agency.timezone).where(Agency.id == instance.agency_id))
-        data = {}
+        data, active = {}, []
         if instance.engine_state:
             run = alur.engine.resume(info.id, info.process_id, xml_loader(s, info.id), instance.engine_state)
             data = run.data
+            active = [] if instance.status in ENDED else run.active_elements()
+        visits, flows = trail.visits(s, instance.id), trail.flows_taken(s, instance.id)
     return {"id": instance.id, "key": info.key, "process": info.name, "agency": info.agency_slug,
             "version": info.version, "title": instance.title, "status": instance.status,
             "end_event": instance.end_event, "end_event_name": info.catalog["ends"].get(instance.end_event),
             "error": instance.error_message, "sop_nomor": info.catalog["identity"].get("sop.nomor", ""),
             "started_at": instance.started_at.isoformat(),
             "ended_at": instance.ended_at.isoformat() if instance.ended_at else None,
-            "timezone": timezone, "data": data, "request": asked, "history": done, "open_tasks": open_tasks}
+            "timezone": timezone, "data": data, "request": asked, "history": done, "open_tasks": open_tasks,
+            # where the tokens are now, how often each element was reached and each flow taken
+            "active_elements": active, "visits": visits, "flows_taken": flows}
 
 
 SCOPES = ("started",)

@@ -13,7 +13,8 @@ from ...kernel import access, audit, notifications
 from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
-from .due import due_rule, time_left
+from ...timeplan import time_left
+from .due import due_rule
 from .inbox import summary
 from .forms import check_submission, schema_of
 from .history import history, latest_per_step, request, sent_back_by

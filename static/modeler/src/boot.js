@@ -13,10 +13,12 @@ export function readConfig(element) {
   return source ? JSON.parse(source.textContent) : {};
 }
 
-export function start() {
+/** `more`: further mount types the entry registers (index.js), by their data-alur-mount name. */
+export function start(more = {}) {
+  const mounts = { ...MOUNTS, ...more };
   const run = () => {
     document.querySelectorAll("[data-alur-mount]").forEach((element) => {
-      const mount = MOUNTS[element.dataset.alurMount];
+      const mount = mounts[element.dataset.alurMount];
       if (!mount || element.dataset.alurMounted) return;
       element.dataset.alurMounted = "1";
       Promise.resolve(mount(element, readConfig(element))).catch((error) => {

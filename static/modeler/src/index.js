@@ -1,4 +1,4 @@
-// The bundle's entry: window.AlurModeler = {mountModeler, mountViewer, mountDiff}.
+// The bundle's entry: window.AlurModeler = {mountModeler, mountViewer, mountDiff, mountMarkedDiagram}.
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 import "bpmn-js/dist/assets/bpmn-font/css/bpmn.css";
@@ -9,7 +9,9 @@ import "./alur-modeler.css";
 import { mountModeler } from "./modeler.js";
 import { mountViewer } from "./viewer.js";
 import { mountDiff } from "./diff.js";
+import { mountMarkedDiagram } from "./marked-view.js";
+import { mountDashboardRefresh } from "./dashboard.js";
 import { start } from "./boot.js";
 
-window.AlurModeler = { mountModeler, mountViewer, mountDiff };
-start();
+window.AlurModeler = { mountModeler, mountViewer, mountDiff, mountMarkedDiagram };
+start({ "marked-diagram": mountMarkedDiagram, "dashboard-refresh": mountDashboardRefresh });

@@ -1,0 +1,37 @@
+"""The instance list's JSON API (under /api/v1): GET /instances with filters, sorting, paging and
+counts per status. What each caller sees is the listing service's (Pengawas and Auditor: their
+agency's instances; anyone else: what they may read). The older `scope=started` with
+`limit`/`offset` paging still answers as before."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from ..api.views import alur, api
+from ..errors import InvalidInput
+from .services import listing
+
+
+@api.get("/instances")
+def list_instances():
+    args = request.args.to_dict(flat=False)
+    filters = listing.parse_filters(args)
+    page, per_page, offset = _paging()
+    return jsonify(listing.list_instances(alur(), g.actor, filters, page, per_page, request.args.get("sort"),
+                                          offset=offset))
+
+
+def _paging() -> tuple[int, int, int | None]:
+    """page/per_page, or the older limit/offset (both whole numbers; brought into range)."""
+    def number(name: str, default: int) -> int:
+        value = request.args.get(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(f"{name} harus bilangan bulat.", f"{name} must be a whole number.",
+                               fields={name: [{"id": "Harus bilangan bulat.", "en": "Must be a whole number."}]}) \
+                from None
+    per_page = number("per_page", number("limit", listing.PER_PAGE))
+    offset = number("offset", 0) if "offset" in request.args and "page" not in request.args else None
+    return number("page", 1), per_page, offset
