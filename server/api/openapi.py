@@ -478,7 +478,8 @@ SCHEMAS = {
                     flows_taken={"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
                                  "description": "sequence flow id -> how many times a token went along it"}),
     "TaskSummary": obj(TASK_SUMMARY_REQUIRED, **TASK_SUMMARY, assignee=nullable(
-        "string", description="the assignee's display name")),
+        "string", description="the assignee's display name"), instance_status={
+        "type": "string", "description": "running, or suspended (held by a supervisor: it cannot be worked on)"}),
     "TaskPage": obj("total limit offset items", total={"type": "integer"}, limit={"type": "integer"},
                     offset={"type": "integer"}, items=array_of(ref("TaskSummary"))),
     "Task": obj(TASK_SUMMARY_REQUIRED + " may_act sop form history", **TASK_SUMMARY,

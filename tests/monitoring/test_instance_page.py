@@ -104,9 +104,12 @@ def test_suspend_resume_and_cancel_through_the_page(seeded, signed_in):
     text = pengawas.get(page).get_data(as_text=True)
     assert 'id="resume-form"' in text and 'id="suspend-form"' not in text
     assert "Instans ditangguhkan" in text and "Menunggu surat Biro Hukum" in text  # in the timeline
+    inbox = signed_in("kemenpora.karo").get("/?tab=tim").get_data(as_text=True)  # step 1's lane
+    assert 'data-held="1"' in inbox and "Ditangguhkan oleh Pengawas" in inbox
 
     assert pengawas.post(page, f"{page}/resume", {"reason": "Surat sudah ada"}).status_code == 302
     assert "dilanjutkan" in pengawas.flashes(page) and _status(seeded, instance_id) == "running"
+    assert 'data-held="1"' not in signed_in("kemenpora.karo").get("/?tab=tim").get_data(as_text=True)
 
     # cancel asks for the confirmation: without it, nothing happens
     before = _snapshot(seeded, instance_id)

@@ -97,7 +97,8 @@ def test_suspend_holds_the_case_and_resume_lets_it_go_on(seeded, login):
 
     # staff: the task stays listed (and readable) but cannot be claimed or completed
     frozen = _snapshot(seeded, instance_id)
-    assert task_id in [t["id"] for t in pj.get("/tasks?scope=claimable").get_json()["items"]]
+    [listed] = [t for t in pj.get("/tasks?scope=claimable").get_json()["items"] if t["id"] == task_id]
+    assert listed["instance_status"] == "suspended"  # the inbox says why it cannot be taken
     view = pj.get(f"/tasks/{task_id}").get_json()
     assert view["instance_status"] == "suspended" and view["may_act"] is False
     for path, body in ((f"/tasks/{task_id}/claim", None), (f"/tasks/{task_id}/complete", {"data": {}})):

@@ -127,7 +127,7 @@ def _page(s, alur: Alur, actor: Actor, scope: str, limit: int, offset: int, proc
         merged = union_all(*[select(walk.subquery()) for walk in walks]).subquery()
         page_ids = select(merged.c.id).order_by(*_urgent(merged.c)).limit(limit).offset(offset)
     rows = s.execute(select(HumanTask, ProcessInstance.title, ProcessInstance.version_id, User.display_name,
-                            Agency.timezone)
+                            Agency.timezone, ProcessInstance.status)
                      .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                      .join(Agency, Agency.id == HumanTask.agency_id)
                      .outerjoin(User, User.id == HumanTask.assignee_id)
@@ -135,9 +135,10 @@ def _page(s, alur: Alur, actor: Actor, scope: str, limit: int, offset: int, proc
                      .order_by(*_urgent(HumanTask))).all()
     now = alur.clock.now()
     items = []
-    for task, title, version_id, assignee, tz in rows:
+    for task, title, version_id, assignee, tz, instance_status in rows:
         item = summary(task, title, version_info(s, version_id))
-        item.update(assignee=assignee, timezone=tz, overdue=bool(task.due_at and task.due_at <= now),
+        item.update(assignee=assignee, timezone=tz, instance_status=instance_status,
+                    overdue=bool(task.due_at and task.due_at <= now),
                     due_in=time_left(task.due_at, now, calendar_for(s, task.agency_id)))
         items.append(item)
     return items
