@@ -48,3 +48,23 @@ def do_open_task(alur, instance_id: int, *, reject: bool = False) -> str:
         return [attachments.upload(alur, who, body, name)["id"] for _ in range(n)]
     tasks.complete(alur, who, task.id, sample_submission(form, files=upload, today=None, reject=reject))
     return task.element_id
+
+
+def stopped_by_an_error(alur) -> dict:
+    """A DKI instance of a small test SOP stopped in error: its gateway reads `catatan`, which a
+    decision sent without it lacks (the completion is rolled back, the instance marked in error).
+    Returns what starting it answered (id, open_tasks)."""
+    import pytest
+
+    from server.errors import Conflict
+    from server.modeling.services import deployment
+
+    from .services.test_deployment import _diagram
+
+    deployment.deploy(alur, _diagram(condition='keputusan == "Terima" and catatan != ""'), "uji.bpmn",
+                      agency_slug="dki-ksd")
+    admin = actor(alur, "dki.admin")
+    started = instances.start(alur, admin, "uji", {})
+    with pytest.raises(Conflict):
+        tasks.complete(alur, admin, started["open_tasks"][0]["id"], {"keputusan": "Terima"})
+    return started

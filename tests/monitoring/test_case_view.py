@@ -11,7 +11,7 @@ import pytest
 from server.errors import Forbidden, NotFound
 from server.monitoring.services import case_view, steering
 
-from ..walking import actor, do_open_task, open_task, start_kemenpora
+from ..walking import actor, do_open_task, open_task, start_kemenpora, stopped_by_an_error
 
 S05, S06 = "s05_sampaikan_hasil_produksi", "s06_putuskan_persetujuan"
 WIB = timezone(timedelta(hours=7))
@@ -111,17 +111,7 @@ def test_the_data_with_its_files_and_the_lane_holders(seeded):
 
 
 def test_an_instance_in_error_says_what_to_do(seeded):
-    from server.errors import Conflict
-    from server.modeling.services import deployment
-    from server.work.services import instances, tasks
-    from ..services.test_deployment import _diagram
-
-    deployment.deploy(seeded, _diagram(condition='keputusan == "Terima" and catatan != ""'), "uji.bpmn",
-                      agency_slug="dki-ksd")
-    admin = actor(seeded, "dki.admin")
-    started = instances.start(seeded, admin, "uji", {})
-    with pytest.raises(Conflict):
-        tasks.complete(seeded, admin, started["open_tasks"][0]["id"], {"keputusan": "Terima"})
+    started = stopped_by_an_error(seeded)
     found = case_view.case(seeded, actor(seeded, "dki.pengawas"), started["id"])
     assert found["status"] == "error" and "catatan" in found["error"]
     assert found["error_help"]["id"].startswith("Perbaiki penyebabnya") and "Retry" in found["error_help"]["en"]

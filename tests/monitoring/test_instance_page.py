@@ -183,18 +183,11 @@ def test_move_back_to_a_step_through_the_page(seeded, signed_in):
 
 
 def test_retry_through_the_page(seeded, signed_in):
-    from server.errors import Conflict
     from server.modeling.services import deployment
-    from server.work.services import instances, tasks
     from ..services.test_deployment import _diagram
-    from ..walking import actor
+    from ..walking import stopped_by_an_error
 
-    deployment.deploy(seeded, _diagram(condition='keputusan == "Terima" and catatan != ""'), "uji.bpmn",
-                      agency_slug="dki-ksd")
-    admin = actor(seeded, "dki.admin")
-    started = instances.start(seeded, admin, "uji", {})
-    with pytest.raises(Conflict):
-        tasks.complete(seeded, admin, started["open_tasks"][0]["id"], {"keputusan": "Terima"})
+    started = stopped_by_an_error(seeded)
     pengawas, page = signed_in("dki.pengawas"), _page(started["id"])
     text = pengawas.get(page).get_data(as_text=True)
     assert 'id="case-error"' in text and "catatan" in text and "Perbaiki penyebabnya" in text

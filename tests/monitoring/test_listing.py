@@ -12,16 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from server import demo
-from server.errors import Conflict
 from server.files import samples
 from server.kernel import access, accounts
 from server.models import Agency, ProcessInstance
-from server.modeling.services import deployment
 from server.monitoring.services import listing, steering
-from server.work.services import attachments, instances, tasks
+from server.work.services import attachments, instances
 
 from ..conftest import DEMO_PASSWORD
-from ..services.test_deployment import _diagram
+from ..walking import stopped_by_an_error
 from .test_steering import KEY, _actor, _case
 
 BSIP_KEY = "bsip_informasi_media_sosial"
@@ -305,12 +303,7 @@ def test_bad_filter_values_are_refused_in_both_languages(world, login, query, fi
 
 
 def test_an_instance_in_error_shows_its_message(seeded, login):
-    deployment.deploy(seeded, _diagram(condition='keputusan == "Terima" and catatan != ""'), "uji.bpmn",
-                      agency_slug="dki-ksd")
-    admin = _actor(seeded, "dki.admin")
-    started = instances.start(seeded, admin, "uji", {})
-    with pytest.raises(Conflict):
-        tasks.complete(seeded, admin, started["open_tasks"][0]["id"], {"keputusan": "Terima"})
+    started = stopped_by_an_error(seeded)
     page = _get(login("dki.pengawas"), "status=error")
     [item] = page["items"]
     assert item["id"] == started["id"] and "catatan" in item["error"] and page["counts"]["error"] == 1
