@@ -79,10 +79,12 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     from .work import api as work_api  # noqa: F401
     from .monitoring import api as monitoring_api  # noqa: F401
     from .monitoring import api_listing, api_migrations, api_stats  # noqa: F401
+    from .audit import api_trail, api_logs, api_conformance  # noqa: F401
     from .work.pages import pages as work_pages
     from .admin.pages import pages as admin_pages
     from .modeling.pages import pages as modeling_pages
     from .monitoring.pages import pages as monitoring_pages
+    from .audit.pages import pages as audit_pages
 
     csrf.exempt(api)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
     app.register_blueprint(api)
@@ -91,4 +93,5 @@ def create_app(settings: Settings | None = None, alur: Alur | None = None) -> Fl
     app.register_blueprint(admin_pages)
     app.register_blueprint(modeling_pages)
     app.register_blueprint(monitoring_pages)
+    app.register_blueprint(audit_pages)
     return app

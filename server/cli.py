@@ -270,6 +270,49 @@ def calendar_week(agency, days, opens, closes):
     click.echo(f"{agency}: days {days}, {opens}-{closes}")
 
 
+@main.group()
+def audit():
+    """The tamper-evident audit trail: verify its hash chains, print today's heads to record."""
+
+
+@audit.command("verify")
+@click.option("--agency", default=None, help="one agency's chain (default: every chain, the system chain 0 too)")
+@click.option("--checkpoint", default=None, metavar="SEQ:HASH", help="a head recorded earlier, to compare with")
+@click.option("--json", "as_json", is_flag=True)
+def audit_verify(agency, checkpoint, as_json):
+    """Recompute each chain; name its first broken event. Exit code 1 when any chain is broken."""
+    from .audit.services import chain_check
+
+    found = _or_fail(lambda: chain_check.verify_chains(_alur(), agency, checkpoint))
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    for chain in ([] if as_json else found):
+        name = chain["agency"] or "sistem / system"
+        if chain["ok"]:
+            click.echo(f"{chain['chain']:>4} {name}: utuh / ok, {chain['events']} kejadian / events, "
+                       f"kepala / head {chain['head'] or '-'}")
+            continue
+        broken = chain["first_broken"]
+        reason = chain_check.REASONS.get(broken["reason"], (broken["reason"],) * 2)
+        click.echo(f"{chain['chain']:>4} {name}: RUSAK / BROKEN at seq {broken['seq']}, event "
+                   f"{broken['id'] if broken['id'] is not None else '-'} ({broken['at'] or '-'}): "
+                   f"{reason[0]} / {reason[1]}")
+    sys.exit(0 if all(chain["ok"] for chain in found) else 1)
+
+
+@audit.command("checkpoint")
+@click.option("--agency", default=None, help="one agency's chain (default: every chain)")
+@click.option("--json", "as_json", is_flag=True)
+def audit_checkpoint(agency, as_json):
+    """Print each chain's head now (count and hash): record it outside Alur, compare it later
+    with `alur audit verify --checkpoint SEQ:HASH`."""
+    from .audit.services import chain_check
+
+    _listing(_or_fail(lambda: chain_check.heads_today(_alur(), agency)), as_json,
+             lambda c: f"{c['chain']:>4} {c['agency'] or 'sistem / system'} {c['day']}: {c['events']} kejadian / "
+                       f"events; catat / record: {c['events']}:{c['head'] or '-'}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)))

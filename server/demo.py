@@ -14,6 +14,7 @@ from .kernel import accounts
 from .kernel.access import AGENCY_ROLES
 from .work.services import attachments, instances, processes, tasks
 from .modeling.services import deployment
+from .monitoring.services import moving
 from .kernel.actors import load_actor
 from .kernel.context import Alur
 
@@ -131,6 +132,10 @@ def _instances(alur: Alur) -> list[str]:
             made.append(drive(alur, key, steps, reject_last, title=f"Kegiatan contoh {number}"))
         except Exception as exc:  # the demo must not stop on one diagram's surprise
             made.append(f"{key}: not created ({exc})")
+    try:
+        made.append(moved_case(alur))
+    except Exception as exc:
+        made.append(f"moved case: not created ({exc})")
     return made
 
 
@@ -143,35 +148,67 @@ def drive(alur: Alur, key: str, steps: int, reject_last: bool = False, title: st
     starter = _demo_actor(alur, agency, process["start_lane"])
     today = alur.clock.now().date()
 
-    def files_of(actor):
-        def upload(accept, count):
-            body, name = samples.for_accept(accept)
-            return [attachments.upload(alur, actor, body, name, agency=agency)["id"] for _ in range(count)]
-        return upload
-
     data = {}
     if process["start_form"]:
-        data = sample_submission(process["start_form"], files=files_of(starter), today=today)
+        data = sample_submission(process["start_form"], files=_uploader(alur, starter, agency), today=today)
         if "judul" in process["start_form"].get("properties", {}):
             data["judul"] = title
     started = instances.start(alur, starter, key, data)
+    return advance(alur, started["id"], steps, reject_last)
+
+
+def advance(alur: Alur, instance_id: int, steps: int, reject_last: bool = False) -> str:
+    """Completes up to `steps` open tasks of the instance as each lane's demo user."""
+    with alur.db.transaction() as s:
+        agency = s.scalar(select(Agency.slug).join(ProcessInstance, ProcessInstance.agency_id == Agency.id)
+                          .where(ProcessInstance.id == instance_id))
+    reader = _role_actor(alur, agency, "pengawas")
+    today = alur.clock.now().date()
     for number in range(steps):
-        open_tasks = instances.get(alur, starter, started["id"])["open_tasks"]
+        open_tasks = instances.get(alur, reader, instance_id)["open_tasks"]
         if not open_tasks:
             break
         actor = _demo_actor(alur, agency, open_tasks[0]["lane"])
         form = tasks.get_task(alur, actor, open_tasks[0]["id"])["form"]
         reject = reject_last and number == steps - 1
-        submission = sample_submission(form, files=files_of(actor), today=today, reject=reject) if form else {}
+        submission = sample_submission(form, files=_uploader(alur, actor, agency), today=today,
+                                       reject=reject) if form else {}
         tasks.complete(alur, actor, open_tasks[0]["id"], submission)
-    final = instances.get(alur, starter, started["id"])
-    return f"{key} #{final['id']}: {final['status']}, {len(final['history'])} steps done"
+    final = instances.get(alur, reader, instance_id)
+    return f"{final['key']} #{final['id']}: {final['status']}, {len(final['history'])} steps done"
+
+
+def _uploader(alur: Alur, actor, agency: str):
+    """The `files` callback of sample_submission: sample files uploaded as `actor`."""
+    def upload(accept, count):
+        body, name = samples.for_accept(accept)
+        return [attachments.upload(alur, actor, body, name, agency=agency)["id"] for _ in range(count)]
+    return upload
+
+
+def moved_case(alur: Alur) -> str:
+    """A Kemenpora case its Pengawas moved past step 4 and that then ran to its end: a deviation
+    from the SOP for the auditors' report to show, with who moved it and why."""
+    key = "kemenpora_publikasi_media_sosial"
+    started = drive(alur, key, 3, title="Kegiatan contoh dipindahkan")
+    instance_id = int(started.split("#")[1].split(":")[0])
+    moving.move(alur, _role_actor(alur, "kemenpora", "pengawas"), instance_id, "s05_sampaikan_hasil_produksi",
+                "Konten sudah diproduksi di luar Alur; langsung ke penyampaian hasil.")
+    return advance(alur, instance_id, 99)
 
 
 def _demo_actor(alur: Alur, agency: str, lane: str | None = None):
-    username = username_for(agency, lane) if lane else next(u for a, u, _ in USERS if a == agency)
+    return _named(alur, username_for(agency, lane) if lane else next(u for a, u, _ in USERS if a == agency))
+
+
+def _named(alur: Alur, username: str):
     with alur.db.transaction() as s:
         return load_actor(s, s.scalar(select(User.id).where(User.username == username)))
+
+
+def _role_actor(alur: Alur, agency: str, suffix: str):
+    """The demo user of an agency role, e.g. kemenpora.pengawas."""
+    return _named(alur, next(u for a, u, key in AGENCY_ROLE_USERS if a == agency and key == suffix))
 
 
 def describe(report: Report) -> str:

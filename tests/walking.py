@@ -40,6 +40,17 @@ def do_open_task(alur, instance_id: int, *, reject: bool = False) -> str:
     with alur.db.transaction() as s:
         username = s.scalar(select(User.username).join(UserRole, UserRole.user_id == User.id)
                             .where(UserRole.role_id == task.role_id).order_by(User.id))
+    return _complete(alur, task, username, reject)
+
+
+def complete_as(alur, instance_id: int, username: str, *, reject: bool = False) -> str:
+    """Completes the instance's (first) open task as `username` (who must hold its lane), for a
+    test that cares who did it; returns its element id."""
+    return _complete(alur, open_task(alur, instance_id), username, reject)
+
+
+def _complete(alur, task, username: str, reject: bool) -> str:
+    """`task` done by `username` with its form's sample answers (files uploaded as they ask)."""
     who = actor(alur, username)
     form = tasks.get_task(alur, who, task.id)["form"]
 

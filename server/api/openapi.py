@@ -156,6 +156,95 @@ REASON = closed(obj("reason", reason=REASON_TEXT))
 BPMN_UPLOAD = closed(obj("file", file=file_part("a BPMN 2.0 XML file"),
                          agency={**ref("Text"), "description": "agency slug (default: the diagram's alur.agency)"}))
 
+# The audit trail's filters (server/audit/api_trail.py): its list and both exports take them all.
+AUDIT_FILTERS = [
+    query_param("from", {"type": "string", "format": "date"}, "events on or after this day (the agency's local time)"),
+    query_param("to", {"type": "string", "format": "date"}, "events on or before this day"),
+    query_param("instance", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "one instance's events"),
+    query_param("process", {**ref("Text"), "maxLength": 200}, "the events of an SOP's instances (its key)"),
+    query_param("agency", {**ref("Text"), "maxLength": 200}, "one agency's slug (default: every agency the caller "
+                                                             "audits)"),
+    query_param("action", {**ref("Text"), "maxLength": 200}, "an action (task.completed), or every action under a "
+                                                             "prefix (task. or task)"),
+    query_param("actor", {**ref("Text"), "maxLength": 200}, "who did it: a username")]
+# The event log's choice of instances (server/audit/api_logs.py): version and the days they started.
+LOG_PARAMS = [
+    AGENCY, query_param("version", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        "one version of the SOP (default: every version)"),
+    query_param("from", {"type": "string", "format": "date"}, "instances started on or after this day (the agency's "
+                                                              "local time)"),
+    query_param("to", {"type": "string", "format": "date"}, "instances started on or before this day")]
+
+# The conformance report (server/audit/api_conformance.py, server/audit/services/report.py).
+_MOMENT = nullable("string", format="date-time")
+_RATIO = nullable("number", minimum=0, maximum=1)
+_PERSON = {"anyOf": [obj("username name", username=nullable("string"), name=nullable("string")), {"type": "null"}]}
+CONFORMANCE_REPORT = obj(
+    "log version elements traces",
+    log=obj("traces fitness alignment_fitness produced consumed missing remaining not_computed on_time_ratio "
+            "role_violations four_eyes_violations interventions unmatched_activities",
+            traces={"type": "integer", "description": "cases in the log"},
+            judged={"type": "integer", "description": "completed cases, judged as whole runs"},
+            not_judged={"type": "integer", "description": "cases not completed (running, suspended, in error, "
+                                                          "cancelled): steps so far only"},
+            deviating={"type": "integer"}, conforming={"type": "integer"},
+            fitness=_RATIO, alignment_fitness=_RATIO, produced={"type": "integer"}, consumed={"type": "integer"},
+            missing={"type": "integer"}, remaining={"type": "integer"},
+            not_computed={"type": "integer", "description": "alignments past the search bound"},
+            steps_timed={"type": "integer"}, late_steps={"type": "integer"}, on_time_ratio=_RATIO,
+            role_violations={"type": "integer"}, roles_unknown={"type": "integer"},
+            four_eyes_violations={"type": "integer"}, interventions={"type": "integer"},
+            cases_with={"type": "object", "additionalProperties": {"type": "integer"}},
+            unmatched_activities=array_of(obj("activity count", activity={"type": "string"},
+                                              count={"type": "integer"})),
+            format={"type": "string", "description": "an uploaded log: xes or csv"},
+            warnings=array_of({"type": "string"})),
+    version=obj("id key name version official", id={"type": "integer"}, key={"type": "string"},
+                name={"type": "string"}, version={"type": "integer"}, agency={"type": "string"},
+                official={"type": "boolean", "description": "false: none is marked; the active version stands in"},
+                official_at=_MOMENT, official_by=_PERSON, sop_nomor={"type": "string"}, tasks={"type": "integer"}),
+    agency={"type": "object"}, filters={"type": "object"},
+    four_eyes_pairs={"type": "object", "additionalProperties": array_of({"type": "string"}),
+                     "description": "deciding task -> the tasks whose work it judges"},
+    elements={"type": "object", "description": "per BPMN element of the official version",
+              "additionalProperties": obj("missing remaining log_moves model_moves late on_time_ratio",
+                                          missing={"type": "integer"}, remaining={"type": "integer"},
+                                          log_moves={"type": "integer"}, model_moves={"type": "integer"},
+                                          executions={"type": "integer"}, late={"type": "integer"},
+                                          on_time={"type": "integer"}, on_time_ratio=_RATIO,
+                                          median_worked_seconds=nullable("number"),
+                                          role_violations={"type": "integer"},
+                                          four_eyes_violations={"type": "integer"},
+                                          deviating_cases={"type": "integer"})},
+    traces=array_of(obj(
+        "case instance_id fitness alignment time roles four_eyes interventions",
+        case={"type": "string"}, instance_id=nullable("integer"), status=nullable("string"),
+        judged={"type": "boolean"}, deviating={"type": "boolean"}, fitness=_RATIO,
+        replay={"type": ["object", "null"]},
+        prefix_missing={"type": ["object", "null"], "description": "a case not completed: where its steps so far "
+                                                                  "needed tokens the model did not give"},
+        alignment={"anyOf": [obj("computed cost fitness moves", computed={"type": "boolean"},
+                                 cost=nullable("integer"), fitness=_RATIO,
+                                 moves=array_of(obj("kind log model", kind={"enum": ["sync", "log", "model"]},
+                                                    log=nullable("string"), model=nullable("string")))),
+                             {"type": "null"}]},
+        time=array_of(obj("element_id activity completed_at due_at on_time late_seconds worked_seconds",
+                          element_id=nullable("string"), activity={"type": "string"}, completed_at=DATE_TIME_SCHEMA,
+                          due_at=_MOMENT, on_time=nullable("boolean"), late_seconds=nullable("integer"),
+                          worked_seconds=nullable("integer"))),
+        roles=array_of(obj("element_id held basis", element_id=nullable("string"), held=nullable("boolean"),
+                           basis={"enum": ["history", "role_name", "unknown"]}, lane=nullable("string"),
+                           resource=nullable("string"), person=_PERSON)),
+        four_eyes=array_of(obj("decision judged person", decision={"type": "string"}, judged={"type": "string"},
+                               person=_PERSON, decided_at=DATE_TIME_SCHEMA, prepared_at=DATE_TIME_SCHEMA)),
+        interventions=array_of(obj("action at by reason", action={"type": "string"}, at=DATE_TIME_SCHEMA,
+                                   by=_PERSON, reason=nullable("string"))))))
+CONFORMANCE_UPLOAD = {"required": False, "content": {"multipart/form-data": {"schema": closed(obj(
+    "log", log=file_part("an event log: XES (IEEE 1849-2016, .xes or .xes.gz) or CSV with case, activity, "
+                         "timestamp and resource columns"),
+    match={"enum": ["auto", "name", "row"], "description": "activities to tasks by name, by SOP row number, or "
+                                                          "by name then row (default auto)"}))}}}
+
 OPERATIONS = [
     op("post", "/auth/token", "Exchange username and password for a bearer token", public=True,
        body=json_body(closed(obj("username password", username=ref("Text"), password=ref("Text")))),
@@ -297,6 +386,12 @@ OPERATIONS = [
        path_params=[KEY, row_id("n")], query=[AGENCY],
        ok=(200, "Active", obj("key version active", key={"type": "string"}, version={"type": "integer"},
                               active={"const": True}))),
+    op("post", "/processes/{key}/versions/{n}/official", "Mark a version as the signed SOP (resmi), the one "
+                                                         "auditors compare executions with (Pemilik Proses)",
+       path_params=[KEY, row_id("n")], query=[AGENCY],
+       ok=(200, "Marked", obj("key version version_id official", key={"type": "string"},
+                              version={"type": "integer"}, version_id={"type": "integer"},
+                              official={"const": True}))),
     # the SOP dashboard's per-element figures (Pengawas and Auditor of the SOP's agency); the 304 row is
     # added to what op() makes, as no other route answers it
     (lambda path, method, operation: (path, method, {**operation, "responses": {
@@ -404,6 +499,63 @@ OPERATIONS = [
     op("post", "/deployments", "Deploy a BPMN file as a new version (Pemilik Proses of its agency); refused "
                                "with every lint error (422, detail.findings)", body=multipart_body(BPMN_UPLOAD),
        ok=(201, "Deployed versions", obj("items", items=array_of(ref("Deployed")))), errors=[404]),
+    # the audit trail (server/audit/api_trail.py): the Auditor of an agency only (audit.read)
+    op("get", "/audit/events", "The audit trail of the agencies the caller audits, newest first, a page at a time "
+                               "(keyset: pass `next` as `after`); Pengawas, staff and Pemilik Proses get 403",
+       query=[*AUDIT_FILTERS, query_param("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "default 50"),
+              query_param("after", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                          "the `next` of the page before: events older than it")],
+       ok=(200, "A page of events", obj("items next", items=array_of(ref("AuditEvent")), next=nullable(
+           "integer", description="the `after` of the next (older) page; null on the last"))),
+       errors=[403, 404, 422]),
+    op("get", "/audit/events.jsonl", "The filtered trail as JSON Lines, oldest first (the chain's order), streamed; "
+                                     "each line one event with its chain, seq and hash (re-checkable outside Alur)",
+       query=AUDIT_FILTERS, ok=(200, "JSON Lines: one AuditRecord per line", {"type": "string"},
+                                "application/x-ndjson"), errors=[403, 404, 422]),
+    op("get", "/audit/events.csv", "The filtered trail as CSV (UTF-8 with BOM), oldest first, streamed; columns as "
+                                   "the JSON Lines records (before/after as JSON)",
+       query=[*AUDIT_FILTERS, query_param("sep", {"enum": ["comma", "semicolon"]},
+                                          "semicolon: for a spreadsheet with Indonesian settings; default comma")],
+       ok=(200, "CSV", {"type": "string"}, "text/csv"), errors=[403, 404, 422]),
+    op("get", "/audit/verify", "Verify an agency's hash chain: whether it is intact, how many events, its head, and "
+                               "the first event that breaks it (edited, deleted, reordered, ...)",
+       query=[query_param("agency", {**ref("Text"), "maxLength": 200},
+                          "the agency's slug; required when the caller audits several (422)"),
+              query_param("checkpoint", {"type": "string", "pattern": "^[0-9]+:[0-9a-fA-F]{64}$"},
+                          "SEQ:HASH, a head recorded earlier outside Alur: it must still be in the chain")],
+       ok=(200, "The verification", ref("Verification")), errors=[403, 404, 422]),
+    op("get", "/audit/checkpoints", "An agency's daily checkpoints, newest first: the chain's head (count and hash) "
+                                    "at the end of each local day, to record outside Alur",
+       query=[query_param("agency", {**ref("Text"), "maxLength": 200},
+                          "the agency's slug; required when the caller audits several (422)"),
+              query_param("days", {"type": "integer", "minimum": 1, "maximum": 366}, "default 30")],
+       ok=(200, "Checkpoints", obj("agency timezone items", agency={"type": "string"}, timezone={"type": "string"},
+                                   items=array_of(obj("day events head", day={"type": "string", "format": "date"},
+                                                      events={"type": "integer"}, head={"type": "string"})))),
+       errors=[403, 404, 422]),
+    # an SOP's event log of Alur's own instances (server/audit/api_logs.py): the Auditor of its agency only
+    op("get", "/processes/{key}/log.xes", "The SOP's event log as XES (IEEE 1849-2016), streamed: a trace per "
+                                          "instance (oldest start first), an event per step start and completion "
+                                          "with who (org:resource), the lane (org:role), the SOP row and its Waktu "
+                                          "(alur_row, alur_waktu); Content-Disposition names the file",
+       path_params=[KEY], query=LOG_PARAMS, ok=(200, "The XES document", {"type": "string"}, "application/xml"),
+       errors=[403, 422]),
+    op("get", "/processes/{key}/log.csv", "The same event log as CSV (UTF-8 with a byte order mark): case, "
+                                          "activity, timestamp, resource, role, lifecycle, row, waktu, element, state",
+       path_params=[KEY], query=[*LOG_PARAMS, query_param("sep", {"enum": ["comma", "semicolon"]},
+                                                          "semicolon: for a spreadsheet with Indonesian settings; "
+                                                          "default comma")],
+       ok=(200, "CSV", {"type": "string"}, "text/csv"), errors=[403, 422]),
+    # the conformance report (server/audit/api_conformance.py): the Auditor of the SOP's agency only
+    op("post", "/processes/{key}/conformance", "The SOP's conformance report against its official version: with no "
+                                               "body Alur's own instances (started from / to, of one version), with "
+                                               "a multipart `log` file an uploaded event log (nothing stored); "
+                                               "control flow (token replay, alignments), time against the Waktu, "
+                                               "roles, four eyes, supervisor interventions",
+       path_params=[KEY], query=[*LOG_PARAMS, query_param("traces", {"enum": ["all", "deviating", "none"]},
+                                                          "the cases listed: all (default), those with findings, "
+                                                          "or none (the figures count every case)")],
+       body=CONFORMANCE_UPLOAD, ok=(200, "The report", CONFORMANCE_REPORT), errors=[403]),
 ]
 
 DATE_TIME = {"type": "string", "format": "date-time"}
@@ -508,8 +660,9 @@ SCHEMAS = {
                     agency={"type": "string"}, version={"type": "integer"}, version_id={"type": "integer"},
                     created={"type": "boolean", "description": "false: the same file was already deployed"}),
     "Person": obj("id name", id={"type": "integer"}, name={"type": "string"}),
-    "Version": obj("version checksum note active deployed_at deployed_by", version={"type": "integer"},
+    "Version": obj("version checksum note active official deployed_at deployed_by", version={"type": "integer"},
                    checksum={"type": "string"}, note=nullable("string"), active={"type": "boolean"},
+                   official={"type": "boolean", "description": "the signed version (resmi) auditors compare with"},
                    deployed_at=DATE_TIME, deployed_by={"anyOf": [ref("Person"), {"type": "null"}]}),
     "DiffElement": obj("id type name", id={"type": "string"}, type={"type": "string"}, name=nullable("string")),
     "Diff": obj("from to added removed changed layout_changed", **{"from": {"type": "integer"}},
@@ -525,6 +678,34 @@ SCHEMAS = {
                         message={"type": "string"}, message_en={"type": "string"}),
     "Attachment": obj("id filename content_type size sha256", id={"type": "string"}, filename={"type": "string"},
                       content_type={"type": "string"}, size={"type": "integer"}, sha256={"type": "string"}),
+    "AuditEvent": obj(
+        "id at timezone agency action label actor instance task before after chain seq hash",
+        id={"type": "integer"}, at=DATE_TIME, timezone=nullable("string", description="the agency's time zone"),
+        agency=nullable("string"), action={"type": "string", "description": "e.g. instance.started, task.completed"},
+        label={"type": "string", "description": "what the action means, in the caller's language (unknown "
+                                                "actions: the code)"},
+        actor={"anyOf": [obj("id username name", id={"type": "integer"}, username=nullable("string"),
+                             name=nullable("string")), {"type": "null"}], "description": "null: the system"},
+        instance={"anyOf": [obj("id title process", id={"type": "integer"}, title=nullable("string"),
+                                process=nullable("string")), {"type": "null"}]},
+        task={"anyOf": [obj("id name element_id", id={"type": "integer"}, name=nullable("string"),
+                            element_id=nullable("string")), {"type": "null"}]},
+        before={"description": "the state before (an object, or null)"},
+        after={"description": "the state after (an object, or null)"},
+        chain={"type": "integer", "description": "the agency's id: one hash chain per agency"},
+        seq={"type": "integer", "description": "the event's place in its chain, from 1"},
+        hash={"type": "string", "description": "SHA-256 (hex) of the previous event's hash and this event's "
+                                               "canonical JSON"}),
+    "Verification": obj(
+        "ok events head first_broken", ok={"type": "boolean"},
+        events={"type": "integer", "description": "events checked"},
+        head=nullable("string", description="the hash of the chain's last event"),
+        first_broken={"anyOf": [{"type": "null"}, obj(
+            "id seq at reason", id=nullable("integer", description="null where no event is left to name"),
+            seq={"type": "integer"}, at=nullable("string", format="date-time"),
+            reason={"enum": ["edited", "deleted", "reordered", "inserted", "missing_tail", "head_changed",
+                             "checkpoint"]},
+            missing={"type": "integer", "description": "deleted: the first seq missing"})]}),
 }
 
 

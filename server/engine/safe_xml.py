@@ -31,6 +31,16 @@ _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-
 _ALLOWED_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii"}
 
 
+def dtd_declaration_at(data: bytes) -> int | None:
+    """The offset of the first DTD or entity declaration in raw XML bytes, or None.
+
+    The byte scan above for other readers of uploaded XML (imported event logs), which refuse
+    with their own message and may name the line.
+    """
+    starts = [found.start() for pattern in _DTD_PATTERNS if (found := pattern.search(data))]
+    return min(starts, default=None)
+
+
 def _reject_dtd() -> DiagramRejected:
     return DiagramRejected(
         "Diagram ditolak: berkas memuat deklarasi DOCTYPE/entitas, yang tidak diizinkan demi keamanan.",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
 
 from ..errors import DiagramRejected
+from ..sop.markers import TENGGAT, is_deadline_marker  # noqa: F401  (TENGGAT: for the engine's tests)
 from . import expressions, safe_xml
 
 
@@ -31,19 +31,6 @@ class Diagram:
 
 
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-TENGGAT = re.compile(r"""\s*tenggat\(\s*["']([^"']*)["']\s*\)\s*""")  # tenggat("<task id>")
-
-
-def is_deadline_marker(event: etree._Element) -> bool:
-    """A task's due-time timer as the modeler draws it: non-interrupting, `tenggat("<its task>")`,
-    leading nowhere. Alur's deadline service enforces it (the task's due time and the overdue
-    sweep), so the engine need not carry it: a timer per task made every step 3-4x dearer."""
-    date = event.find(f"{{{_BPMN}}}timerEventDefinition/{{{_BPMN}}}timeDate")
-    match = TENGGAT.fullmatch(date.text or "") if date is not None else None
-    return bool(match and match[1] == event.get("attachedToRef") and event.get("cancelActivity") == "false"
-                and event.find(f"{{{_BPMN}}}outgoing") is None
-                and not event.getparent().xpath("./*[local-name()='sequenceFlow'][@sourceRef=$id]",
-                                                id=event.get("id")))
 
 
 def _without_deadline_markers(root: etree._Element) -> etree._Element:

@@ -16,7 +16,8 @@ changes anything of an agency they are not a member of (a user of another agency
 | task.act          | task       | holders of its lane (claimed-by-another and done are conflicts, 409)   |
 | attachment.read   | attachment | as instance.read of its instance; before it joins one: its uploader    |
 | model.edit        | agency     | Pemilik Proses (edit, lint and deploy the agency's diagrams)           |
-| audit.read        | agency     | Auditor (read everything, change nothing, export)                      |
+| audit.read        | agency     | Auditor (read everything, change nothing, export): the audit trail,    |
+|                   |            | its exports and chain verification; Pengawas, staff, Pemilik: no       |
 | agency.manage     | agency     | Admin Instansi (users, roles, lanes, calendar days)                    |
 
 Objects are plain facts (`Facts`), read by the services in the query they already make, or by

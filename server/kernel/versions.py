@@ -76,3 +76,12 @@ def xml_loader(db, version_id: int):
     def load() -> str:
         return db.execute(select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)).scalar()
     return load
+
+
+def official_version_id(db, process_model_id: int) -> int | None:
+    """The version auditors compare with: the one a process owner marked as signed ("resmi"),
+    else the active one; None for a model with neither."""
+    return db.scalar(select(ProcessVersion.id)
+                     .where(ProcessVersion.process_model_id == process_model_id,
+                            (ProcessVersion.official.is_(True)) | (ProcessVersion.active.is_(True)))
+                     .order_by(ProcessVersion.official.desc()).limit(1))

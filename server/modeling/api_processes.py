@@ -37,6 +37,11 @@ def activate_version(key: str, n: int):
     return jsonify(versions.activate(alur(), g.actor, key, n, _agency()))
 
 
+@api.post("/processes/<key>/versions/<id:n>/official")
+def mark_official_version(key: str, n: int):
+    return jsonify(versions.mark_official(alur(), g.actor, key, n, _agency()))
+
+
 @api.post("/processes/<key>/versions")
 def deploy_version(key: str):
     """JSON {"bpmn", "note"}, or multipart `file` and `note` (checked by the service, after the policy)."""

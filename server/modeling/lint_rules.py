@@ -13,7 +13,7 @@ from lxml import etree
 from server.errors import AlurError
 from server.formschema import FormNotFound, check_schema
 from server.sop import form_filename, form_text, parse_form
-from server.engine.specs import TENGGAT
+from server.sop.markers import TENGGAT
 from server.timeplan import Conditional, check_acuan, parse_kode
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -4,11 +4,11 @@ from .accounts import Agency, AgencyGrant, ApiToken, Membership, Role, User, Use
 from .processes import LaneRole, ProcessDraft, ProcessModel, ProcessSchedule, ProcessVersion
 from .calendars import AgencyCalendar, AgencyDay
 from .notices import Notification
-from .runtime import Attachment, AuditEvent, ElementVisit, HumanTask, ProcessInstance
+from .runtime import Attachment, AuditChain, AuditEvent, ElementVisit, HumanTask, ProcessInstance
 
 __all__ = [
     "Base", "Agency", "AgencyGrant", "ApiToken", "Membership", "Role", "User", "UserRole",
     "LaneRole", "ProcessDraft", "ProcessModel", "ProcessSchedule", "ProcessVersion",
-    "Attachment", "AuditEvent", "ElementVisit", "HumanTask", "ProcessInstance",
+    "Attachment", "AuditChain", "AuditEvent", "ElementVisit", "HumanTask", "ProcessInstance",
     "AgencyCalendar", "AgencyDay", "Notification",
 ]

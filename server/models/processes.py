@@ -37,6 +37,12 @@ class ProcessVersion(Base):
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # What changed and why, as the process owner wrote it at deploy (None for versions before 0010).
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The signed version ("resmi"), marked by a process owner: what auditors compare executions
+    # with. At most one per process model; with none marked, the active version stands in.
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+    official_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    official_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
+                                                       nullable=True)
 
 
 class ProcessDraft(Base):

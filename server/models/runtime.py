@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, JSON, String, Text, BigInteger, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, JSON, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UtcDateTime
@@ -111,9 +111,12 @@ class Attachment(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: who did what, when, and the state before and after."""
+    """Append-only: who did what, when, and the state before and after. Each event is a link of
+    its agency's hash chain (kernel/audit.py): `seq` counts from 1 per chain, `hash` covers the
+    previous link's hash and this event, so an edited, deleted or reordered row shows."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_event_chain_seq"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -123,6 +126,19 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    chain: Mapped[int] = mapped_column(Integer)  # the agency's id; 0 for events of no agency
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The head of one hash chain: its length and last hash. Appending locks this row, so the
+    writers of one agency queue for the link while other agencies write on."""
+
+    __tablename__ = "audit_chain"
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    head: Mapped[str] = mapped_column(String(64))
 
 
 class ElementVisit(Base):

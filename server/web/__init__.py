@@ -6,6 +6,6 @@ from flask import Blueprint
 
 web = Blueprint("web", __name__, template_folder="templates")
 
-from . import account, auth, notices  # noqa: E402,F401  (routes)
+from . import account, auth, listing, notices  # noqa: E402,F401  (routes; listing: the list_time filter)
 
 __all__ = ["web"]

@@ -114,6 +114,7 @@ API = {
     "api.list_versions": Route("GET", f"/api/v1/processes/{KEY}/versions", {"pemilik": 200}),
     "api.version_bpmn": Route("GET", f"/api/v1/processes/{KEY}/versions/1/bpmn", {"pemilik": 200}),
     "api.activate_version": Route("POST", f"/api/v1/processes/{KEY}/versions/1/activate", {"pemilik": 200}),
+    "api.mark_official_version": Route("POST", f"/api/v1/processes/{KEY}/versions/1/official", {"pemilik": 200}),
     "api.deploy_version": Route("POST", f"/api/v1/processes/{KEY}/versions", {"pemilik": 201},
                                 body={"bpmn": KEMENPORA_BPMN.read_text(encoding="utf-8"), "note": "Uji akses"}),
     "api.get_draft": Route("GET", f"/api/v1/processes/{KEY}/draft", {"pemilik": 200}),
@@ -127,6 +128,18 @@ API = {
     # then meet the version check (the scene has one version: from == to is refused, nothing moves)
     "api.migrate_instances": Route("POST", f"/api/v1/processes/{KEY}/migrations", {"pengawas": 422, "auditor": 422},
                                    body={"from_version": 1, "to_version": 1}),
+    # the conformance report of the SOP's own instances (no body): the agency's Auditor only
+    "api.process_conformance": Route("POST", f"/api/v1/processes/{KEY}/conformance", {"auditor": 200}),
+    # the audit trail, its exports, its verification and checkpoints: the Auditor only (audit.read); the
+    # Pengawas, staff, the Pemilik Proses and another agency's Pengawas get 403
+    "api.audit_events": Route("GET", "/api/v1/audit/events", {"auditor": 200}),
+    "api.audit_events_jsonl": Route("GET", "/api/v1/audit/events.jsonl", {"auditor": 200}),
+    "api.audit_events_csv": Route("GET", "/api/v1/audit/events.csv?sep=semicolon", {"auditor": 200}),
+    "api.audit_verify": Route("GET", "/api/v1/audit/verify?agency=kemenpora", {"auditor": 200}),
+    "api.audit_checkpoints": Route("GET", "/api/v1/audit/checkpoints", {"auditor": 200}),
+    # an SOP's event log (XES, CSV): the Auditor of its agency only
+    "api.process_log_xes": Route("GET", f"/api/v1/processes/{KEY}/log.xes", {"auditor": 200}),
+    "api.process_log_csv": Route("GET", f"/api/v1/processes/{KEY}/log.csv?sep=semicolon", {"auditor": 200}),
 }
 
 PAGES = {
@@ -167,6 +180,7 @@ PAGES = {
     "modeling.new_process": Route("GET", "/model/new", {"pemilik": 200}),
     "modeling.versions": Route("GET", f"/model/kemenpora/{KEY}/versions", {"pemilik": 200}),
     "modeling.activate": Route("POST", f"/model/kemenpora/{KEY}/versions/1/activate", {"pemilik": 302}),
+    "modeling.mark_official": Route("POST", f"/model/kemenpora/{KEY}/versions/1/official", {"pemilik": 302}),
     "modeling.draft_from_version": Route("POST", f"/model/kemenpora/{KEY}/versions/1/draft", {"pemilik": 302},
                                          body={"etag": "\"0.0\""}),
     # a process owner's read-only pages: one version, the diff of two (the seed's only version against itself)
@@ -210,6 +224,16 @@ PAGES = {
                                       {"pengawas": 200, "auditor": 200, "other_agency": 200}),
     "monitoring.bulk": Route("POST", "/pantau/bulk", {"pengawas": 422, "other_agency": 422},
                              body={"action": "suspend", "reason": "Uji akses"}, unchanged=True),
+    # the conformance reports: the agency's Auditor only (the index: an auditor of any agency); the
+    # upload of an outside log passes the policy, then meets the form's check (no file: 422, nothing stored)
+    "audit.report_index": Route("GET", "/audit/sop", {"auditor": 200}),
+    "audit.report": Route("GET", f"/audit/sop/kemenpora/{KEY}", {"auditor": 200}),
+    "audit.report_case": Route("GET", f"/audit/sop/kemenpora/{KEY}/kasus/{{instance}}", {"auditor": 200}),
+    "audit.report_log": Route("POST", f"/audit/sop/kemenpora/{KEY}/log-luar", {"auditor": 422}, unchanged=True),
+    # the auditor's home (chain panels, checkpoints, the trail): the Auditor only
+    "audit.home": Route("GET", "/audit/?verify=kemenpora", {"auditor": 200}),
+    # the event-log export form, and its download: the Auditor of the SOP's agency only
+    "audit.log_export": Route("GET", f"/audit/sop/kemenpora/{KEY}/log?format=xes", {"auditor": 200}),
 }
 ROUTES = {**API, **PAGES}
 

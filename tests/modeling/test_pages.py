@@ -77,6 +77,20 @@ def test_versions_page_and_activation(signed_in, seeded):
     assert [v["version"] for v in versions.list_versions(seeded, actor(seeded, OWNER), KEY) if v["active"]] == [1]
 
 
+def test_the_owner_marks_the_signed_version_on_the_versions_page(signed_in, seeded):
+    path = f"/model/kemenpora/{KEY}/versions"
+    owner = signed_in(OWNER)
+    html = owner.get(path).get_data(as_text=True)
+    assert "Ya, tandai versi 1 sebagai resmi" in html and "state-official" not in html
+    r = owner.post(path, f"{path}/1/official", {})
+    assert r.status_code == 302 and r.headers["Location"].endswith(path)
+    after = owner.get(path).get_data(as_text=True)
+    assert 'class="state state-official"' in after and "Ya, tandai versi 1 sebagai resmi" not in after
+    assert [v["version"] for v in versions.list_versions(seeded, actor(seeded, OWNER), KEY) if v["official"]] == [1]
+    assert signed_in("kemenpora.pengawas").post("/akun", f"{path}/2/official", {}).status_code == 403
+    assert [v["version"] for v in versions.list_versions(seeded, actor(seeded, OWNER), KEY) if v["official"]] == [1]
+
+
 def test_the_draft_starts_again_from_an_earlier_version_unless_someone_saved_since(signed_in, seeded):
     owner_actor = actor(seeded, OWNER)
     versions.deploy(seeded, owner_actor, KEY, KEMENPORA.replace(b"</bpmn:definitions>", b"<!--2--></bpmn:definitions>"),

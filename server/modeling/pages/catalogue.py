@@ -79,6 +79,15 @@ def activate(agency: str, key: str, number: int):
     return redirect(url_for("modeling.versions", agency=agency, key=key))
 
 
+@pages.post("/<agency>/<key>/versions/<int:number>/official", endpoint="mark_official")
+@login_required
+def mark_official(agency: str, key: str, number: int):
+    versions.mark_official(alur(), actor(), key, number, agency)
+    flash(_("Version %(number)s is marked as the signed SOP: auditors compare the executions with it.",
+            number=number), "success")
+    return redirect(url_for("modeling.versions", agency=agency, key=key))
+
+
 @pages.post("/<agency>/<key>/versions/<int:number>/draft", endpoint="draft_from_version")
 @login_required
 def draft_from_version(agency: str, key: str, number: int):

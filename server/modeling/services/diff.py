@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 
-from ...engine.specs import is_deadline_marker
+from ...sop.markers import is_deadline_marker
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...sop.embedded_forms import form_text, parse_form

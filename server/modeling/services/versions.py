@@ -20,17 +20,18 @@ NOTE_MAX = 2000
 
 
 def list_versions(alur: Alur, actor: Actor, key: str, agency: str | None = None) -> list[dict]:
-    """Newest first: number, checksum, note, active, when and by whom."""
+    """Newest first: number, checksum, note, active, official (the signed one), when and by whom."""
     with alur.db.transaction() as s:
         model, _ = owned_model(s, actor, key, agency)
         rows = s.execute(select(ProcessVersion.version, ProcessVersion.checksum, ProcessVersion.note,
-                                ProcessVersion.active, ProcessVersion.deployed_at, ProcessVersion.deployed_by_id,
+                                ProcessVersion.active, ProcessVersion.official, ProcessVersion.deployed_at,
+                                ProcessVersion.deployed_by_id,
                                 User.display_name)
                          .outerjoin(User, User.id == ProcessVersion.deployed_by_id)
                          .where(ProcessVersion.process_model_id == model.id)
                          .order_by(ProcessVersion.version.desc())).all()
     return [{"version": r.version, "checksum": r.checksum, "note": r.note, "active": bool(r.active),
-             "deployed_at": r.deployed_at.isoformat(),
+             "official": bool(r.official), "deployed_at": r.deployed_at.isoformat(),
              "deployed_by": {"id": r.deployed_by_id, "name": r.display_name} if r.deployed_by_id else None}
             for r in rows]
 
@@ -57,17 +58,43 @@ def activate(alur: Alur, actor: Actor, key: str, number: int, agency: str | None
     with alur.db.transaction() as s:
         model, found = owned_model(s, actor, key, agency)
         version = find_version(s, model.id, key, number)
-        before = s.scalar(select(ProcessVersion.version).where(ProcessVersion.process_model_id == model.id,
-                                                               ProcessVersion.active.is_(True)))
+        before = _move_mark(s, model.id, number, ProcessVersion.active, active=(True, False))
         if before != number:
-            s.execute(update(ProcessVersion).where(ProcessVersion.process_model_id == model.id)
-                      .values(active=case((ProcessVersion.version == number, True), else_=False))
-                      .execution_options(synchronize_session=False))
             model.name = version.catalog.get("name") or model.name
             timers.plan_schedule(s, alur, model.id, version_info(s, version.id))
             audit.record(s, now, "process.activated", actor_id=actor.id, agency_id=found.id,
                          before={"key": key, "version": before}, after={"key": key, "version": number})
     return {"key": key, "version": number, "active": True}
+
+
+def _move_mark(s, model_id: int, number: int, mark, **columns) -> int | None:
+    """Moves a mark one version of a model holds at a time (active, official) to version
+    `number` in one statement: each column gets its first value there, its second elsewhere.
+    The version that held the mark before (None: none did); nothing is written when it is `number`."""
+    before = s.scalar(select(ProcessVersion.version).where(ProcessVersion.process_model_id == model_id,
+                                                           mark.is_(True)))
+    if before != number:
+        chosen = ProcessVersion.version == number
+        s.execute(update(ProcessVersion).where(ProcessVersion.process_model_id == model_id)
+                  .values({name: case((chosen, there), else_=elsewhere) for name, (there, elsewhere) in columns.items()})
+                  .execution_options(synchronize_session=False))
+    return before
+
+
+def mark_official(alur: Alur, actor: Actor, key: str, number: int, agency: str | None = None) -> dict:
+    """Marks version `number` as the signed one ("resmi"), the version auditors compare the
+    executions with; the mark moves off any other version in the same statement."""
+    now = alur.clock.now()
+    with alur.db.transaction() as s:
+        model, found = owned_model(s, actor, key, agency)
+        version = find_version(s, model.id, key, number)
+        before = _move_mark(s, model.id, number, ProcessVersion.official, official=(True, False),
+                            official_at=(now, None), official_by_id=(actor.id, None))
+        if before != number:
+            audit.record(s, now, "process.marked_official", actor_id=actor.id, agency_id=found.id,
+                         before={"key": key, "version": before}, after={"key": key, "version": number})
+        version_id = version.id
+    return {"key": key, "version": number, "version_id": version_id, "official": True}
 
 
 def deploy(alur: Alur, actor: Actor, key: str, data, note, agency: str | None = None) -> dict:

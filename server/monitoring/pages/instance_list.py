@@ -8,16 +8,12 @@ The filter form is a GET form: the list's address is the filter, so it can be bo
 shared, and the page works without JavaScript."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from ...errors import InvalidInput
-from ...timeplan import ZONE_ABBREVIATIONS
-from ...web.common import actor, alur, field_errors, locale
+from ...web.common import actor, alur
+from ...web.listing import filter_args, form_errors, linker
 from ..services import bulk, instances_csv, listing
 from . import pages
 
@@ -33,42 +29,9 @@ def _monitor_link():
     return {"monitor_link": signed_in and listing.may_monitor(current_user)}
 
 
-@pages.app_template_filter("monitor_time")
-def _monitor_time(value, tz=None):
-    """A compact local time for the list's columns: "23 Nov 2026 09.30 WIB"."""
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    zone = tz or "Asia/Jakarta"
-    pattern = "d MMM y HH.mm" if locale() == "id" else "d MMM y HH:mm"
-    return f"{format_datetime(moment, pattern, tzinfo=ZoneInfo(zone), locale=locale())} " \
-           f"{ZONE_ABBREVIATIONS.get(zone, zone)}"
-
-
-def _filter_args(source) -> dict[str, list[str]]:
-    """The filter parameters of a query or a form, without empty values (an empty field filters nothing)."""
-    out = {}
-    for name in FILTER_PARAMS:
-        values = [v for v in source.getlist(name) if v.strip()]
-        if values:
-            out[name] = values
-    return out
-
-
 def _linker(args: dict[str, list[str]], sort: str | None):
-    """link(**changes) -> the list's address with these parameters changed (None removes one)."""
-    def link(endpoint: str = "monitoring.instances", **changes) -> str:
-        params = {name: list(values) for name, values in args.items()}
-        if sort:
-            params["sort"] = [sort]
-        for name, value in changes.items():
-            name = name.rstrip("_")  # from_=... for the parameter "from"
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = list(value) if isinstance(value, (list, tuple)) else [str(value)]
-        return url_for(endpoint, **params)
-    return link
+    """link(**changes) -> the list's address with its filters and sort, these parameters changed."""
+    return linker({**args, "sort": [sort]} if sort else args, "monitoring.instances")
 
 
 @pages.get("/", endpoint="instances")
@@ -76,7 +39,7 @@ def _linker(args: dict[str, list[str]], sort: str | None):
 def instances():
     who = actor()
     listing.require_monitor(who)
-    args = _filter_args(request.args)
+    args = filter_args(request.args, FILTER_PARAMS)
     sort = request.args.get("sort") or None
     errors, status = {}, 200
     try:
@@ -85,8 +48,7 @@ def instances():
         page = listing.parse_int(request.args.get("page", "1"), "page")
         result = listing.list_instances(alur(), who, filters, page, PER_PAGE, sort)
     except InvalidInput as exc:
-        errors, status = field_errors(exc, locale()), 422
-        errors.setdefault("_form", []).insert(0, exc.message(locale()))
+        errors, status = form_errors(exc), 422
         filters = listing.Filters()
         result = {"total": 0, "page": 1, "per_page": PER_PAGE, "sort": listing.DEFAULT_SORT, "items": [],
                   "counts": {**{name: 0 for name in listing.STATUSES}, "overdue": 0}}
@@ -104,7 +66,7 @@ def instances_csv_export():
     """The list's instances under the same filters as CSV (Pengawas and Auditor)."""
     who = actor()
     listing.require_monitor(who)
-    filters = listing.parse_filters(_filter_args(request.args))
+    filters = listing.parse_filters(filter_args(request.args, FILTER_PARAMS))
     chunks = instances_csv.csv_chunks(alur(), who, filters, request.args.get("sort") or None,
                                       request.args.get("sep", "comma"))
     stamp = f"{alur().clock.now():%Y%m%d-%H%M}"
@@ -121,7 +83,7 @@ def bulk_action():
     matches (up to bulk.BULK_MAX); then what was done and what was refused, per instance."""
     who = actor()
     form = request.form
-    args = _filter_args(form)
+    args = filter_args(form, FILTER_PARAMS)
     sort = form.get("sort") or None
     back = _linker(args, sort)()
     result, errors, status = None, {}, 200
@@ -134,6 +96,5 @@ def bulk_action():
             result = bulk.apply(alur(), who, form.get("action", ""), form.get("reason"), ids=form.getlist("ids"),
                                 to_element=form.get("to_element") or None)
     except InvalidInput as exc:
-        errors, status = field_errors(exc, locale()), 422
-        errors.setdefault("_form", []).insert(0, exc.message(locale()))
+        errors, status = form_errors(exc), 422
     return render_template("monitoring/bulk_result.html", result=result, errors=errors, back=back), status

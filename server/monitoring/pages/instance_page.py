@@ -18,6 +18,7 @@ from flask_login import login_required
 
 from ...errors import Conflict, InvalidInput, NotFound
 from ...timeplan import ZONE_ABBREVIATIONS
+from ...timeplan.step_time import working_words
 from ...web.common import actor, alur, locale
 from ..services import case_view, moving, steering
 from . import pages
@@ -152,30 +153,11 @@ def _timeline(found: dict) -> list[dict]:
     for entry in found["timeline"]:
         entry = dict(entry)
         if entry["kind"] == "step":
-            entry["worked_text"] = working_span(entry["worked_seconds"], day, lang)
-            entry["late_text"] = working_span(entry["late_seconds"], day, lang) if entry["late_seconds"] is not None \
+            entry["worked_text"] = working_words(entry["worked_seconds"], day, lang)
+            entry["late_text"] = working_words(entry["late_seconds"], day, lang) if entry["late_seconds"] is not None \
                 else None
         out.append(entry)
     return out
-
-
-def working_span(seconds: int, day_seconds: int, lang: str) -> str:
-    """Working time in words, its two largest units: "1 hari kerja 2 jam", "45 menit"."""
-    english = lang == "en"
-    seconds = max(0, int(seconds))
-    days, rest = divmod(seconds, day_seconds) if day_seconds > 0 else (0, seconds)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days} working day{'s' if days != 1 else ''}" if english else f"{days} hari kerja")
-    if hours:
-        parts.append(f"{hours} h" if english else f"{hours} jam")
-    if minutes and not days:
-        parts.append(f"{minutes} min" if english else f"{minutes} menit")
-    if not parts:
-        return "< 1 min" if english else "< 1 menit"
-    return " ".join(parts[:2])
 
 
 @pages.app_template_filter("case_moment")

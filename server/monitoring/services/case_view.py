@@ -17,16 +17,14 @@ from ...errors import NotFound
 from ...formschema import field_label, file_fields, shown_value
 from ...models import Agency, Attachment, AuditEvent, HumanTask, Membership, ProcessInstance, ProcessVersion, \
     Role, User, UserRole
-from ...kernel import access, trail
+from ...kernel import access, audit, trail
 from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from ...kernel.stepping import ENDED
 from ...kernel.versions import VersionInfo, version_info, xml_loader
+from ...timeplan.step_time import calendar_seconds, step_time
 
-# The audit events of supervisors' actions the timeline shows beside the steps.
-ACTIONS = ("instance.suspended", "instance.resumed", "instance.cancelled", "instance.retried", "instance.moved",
-           "instance.migrated", "task.assigned", "task.unassigned")
 # What a supervisor does about an instance stopped by an error.
 ERROR_HELP = {"id": "Perbaiki penyebabnya (terapkan versi diagram yang benar atau perbaiki data), lalu Coba lagi.",
               "en": "Fix the cause (deploy the correct diagram version or correct the data), then Retry."}
@@ -49,7 +47,7 @@ def case(alur: Alur, actor: Actor, instance_id: int) -> dict:
         rows = s.execute(select(HumanTask.__table__).where(HumanTask.instance_id == instance_id)
                          .order_by(HumanTask.created_at, HumanTask.id)).all()
         events = s.execute(select(AuditEvent.__table__).where(AuditEvent.instance_id == instance_id,
-                                                              AuditEvent.action.in_(ACTIONS))
+                                                              AuditEvent.action.in_(audit.INTERVENTIONS))
                            .order_by(AuditEvent.at, AuditEvent.id)).all()
         names = _names(s, {instance.started_by_id} | {r.assignee_id for r in rows} | {r.completed_by_id for r in rows}
                        | {e.actor_id for e in events} | {_assignee(e) for e in events})
@@ -161,13 +159,11 @@ def _files(db, instance_id: int) -> dict[str, dict]:
 
 def _step(row, info: VersionInfo, names: dict, calendar, now) -> dict:
     """A task row as a step of the timeline: who, when, how long in working time against its
-    Waktu (its due time: on time, or late by how much working time)."""
+    Waktu (its due time: on time, or late by how much working time). The judging is
+    `timeplan.step_time`, the auditors' recipe too; an open step is judged up to now."""
     step = info.step(row.element_id)
     ended = row.completed_at if row.state != "ready" else None
-    until = ended or now
-    late = None
-    if row.due_at is not None and until > row.due_at:
-        late = int(calendar.working_time_between(row.due_at, until).total_seconds())
+    timing = step_time(row.created_at, ended or now, row.due_at, calendar_seconds(calendar))
     who = names.get(row.completed_by_id) or names.get(row.assignee_id)
     data = row.data or {}
     return {
@@ -175,10 +171,10 @@ def _step(row, info: VersionInfo, names: dict, calendar, now) -> dict:
         "sop_no": step.get("no") or "", "name": row.name, "lane": row.lane, "state": row.state,
         "who": who, "who_did": row.completed_by_id is not None,
         "created_at": row.created_at, "claimed_at": row.claimed_at, "completed_at": ended,
-        "worked_seconds": int(calendar.working_time_between(row.created_at, until).total_seconds()),
+        "worked_seconds": timing["worked_seconds"],
         "waktu": step.get("waktu") or "", "waktu_kode": step.get("waktu_kode") or "", "due_at": row.due_at,
         # None: no due time; else on time, or late (by `late_seconds` of working time)
-        "on_time": None if row.due_at is None else late is None, "late_seconds": late,
+        "on_time": timing["on_time"], "late_seconds": timing["late_seconds"],
         "decision": data.get("keputusan"), "note": data.get("alasan") or data.get("catatan"),
     }
 

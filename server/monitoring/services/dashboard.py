@@ -15,9 +15,10 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ...kernel import access
 from ...kernel.actors import Actor
+from ...kernel.agency_sops import agencies_and_sops
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
-from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
+from ...models import HumanTask, ProcessInstance, ProcessVersion, User
 from .fingerprint import etag_of
 from .stats import Sop, figures, find_sop, task_scope
 from ...timeplan.working_clock import WorkingClock
@@ -265,10 +266,7 @@ def overview(alur: Alur, actor: Actor) -> list[dict]:
     now = alur.clock.now()
     model_of = ProcessVersion.process_model_id
     with alur.db.transaction() as s:
-        agencies = s.execute(select(Agency.id, Agency.slug, Agency.name).where(Agency.id.in_(watched))
-                             .order_by(Agency.name)).all()
-        models = s.execute(select(ProcessModel.id, ProcessModel.agency_id, ProcessModel.key, ProcessModel.name)
-                           .where(ProcessModel.agency_id.in_(watched)).order_by(ProcessModel.name)).all()
+        agencies, models = agencies_and_sops(s, watched)
         week_start = {a.id: _week_starts(calendar_for(s, a.id), now, 1)[0] for a in agencies}
         joined = INSTANCES.join(ProcessVersion, ProcessVersion.id == INSTANCES.c.version_id)
         running = dict(s.execute(select(model_of, func.count()).select_from(joined)

@@ -1,14 +1,13 @@
 """The instance list as CSV for a spreadsheet: every instance matching the list's filters, in its
-order, streamed a batch at a time; UTF-8 with a byte order mark (Excel reads it as UTF-8),
-headers in Indonesian, times in the agency's local time. A cell that a spreadsheet would read
-as a formula (=, +, -, @) is prefixed with an apostrophe."""
+order, streamed a batch at a time; headers in Indonesian, times in the agency's local time. The
+file's form (UTF-8 with a byte order mark, comma or semicolon, a cell a spreadsheet would read as
+a formula prefixed with an apostrophe) is kernel/csv_export.py, as the audit exports'."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ...kernel import csv_export
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...timeplan import ZONE_ABBREVIATIONS
@@ -19,13 +18,6 @@ HEADERS = ("ID", "Judul", "SOP", "Kunci SOP", "Nomor SOP", "Versi", "Instansi", 
            "Jabatan", "Pelaksana", "Tenggat", "Lewat tenggat", "Dimulai oleh", "Dimulai", "Selesai", "Galat")
 STATUS_WORDS = {"running": "berjalan", "completed": "selesai", "suspended": "ditangguhkan",
                 "cancelled": "dibatalkan", "error": "galat"}
-DELIMITERS = {"comma": ",", "semicolon": ";"}
-BOM = "\ufeff"
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _local(value: str | None, zone: str | None) -> str:
@@ -38,7 +30,7 @@ def _local(value: str | None, zone: str | None) -> str:
 
 def row_of(item: dict) -> list[str]:
     current = item["current"]
-    return [_safe(v) for v in (
+    return [csv_export.safe_cell(v) for v in (
         item["id"], item["title"], item["process_name"], item["process"], item["sop_no"], item["version"],
         item["agency"], STATUS_WORDS.get(item["status"], item["status"]),
         "; ".join(f"{c['sop_no'] or '-'}. {c['name']}" for c in current),
@@ -52,20 +44,8 @@ def row_of(item: dict) -> list[str]:
 def csv_chunks(alur: Alur, actor: Actor, filters: Filters, sort: str | None = None, delimiter: str = "comma"):
     """The CSV as text chunks (a generator). Checks access and the sort first, so a refusal is
     raised here, before anything is sent."""
-    separator = DELIMITERS.get(delimiter, ",")
+    separator = csv_export.delimiter_of(delimiter) or ","
     listing.parse_sort(sort)
     listing.list_instances(alur, actor, filters, 1, 1, sort)  # 403/404 now, not in the middle of a stream
-
-    def chunks():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
-        buffer.write(BOM)
-        writer.writerow(HEADERS)
-        for n, item in enumerate(listing.iter_instances(alur, actor, filters, sort), 1):
-            writer.writerow(row_of(item))
-            if n % 200 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-    return chunks()
+    rows = (row_of(item) for item in listing.iter_instances(alur, actor, filters, sort))
+    return csv_export.csv_chunks(HEADERS, rows, delimiter=separator)

@@ -1,11 +1,13 @@
 """The instance list's filters: what the query parameters ask for, checked (a value a filter does
-not take is refused with 422 and a message per field, never a server error)."""
+not take is refused with 422 and a message per field, never a server error; the checks of one
+value, a text, a day, a whole number are kernel/filters.py, as the audit trail's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
 
-from ...errors import InvalidInput
+from ...kernel import filters
+from ...kernel.filters import refuse
 
 STATUSES = ("running", "completed", "suspended", "cancelled", "error")
 SORTS = ("started_at", "title", "status", "due", "id")
@@ -54,49 +56,9 @@ class Filters:
         return any(getattr(self, f.name) not in (None, "", (), "all") for f in fields(self))
 
 
-def _refuse(name: str, message_id: str, message_en: str) -> InvalidInput:
-    return InvalidInput(f"Filter '{name}' tidak sah: {message_id}", f"Invalid filter '{name}': {message_en}",
-                        fields={name: [{"id": message_id, "en": message_en}]})
-
-
-def _one(args, name: str) -> str | None:
-    values = args.get(name) or []
-    if isinstance(values, str):
-        values = [values]
-    if len(values) > 1:
-        raise _refuse(name, "berikan satu nilai saja.", "give one value only.")
-    return values[0] if values else None
-
-
-def _text(args, name: str) -> str | None:
-    value = _one(args, name)
-    if value is None or not value.strip():
-        return None
-    if len(value) > TEXT_MAX:
-        raise _refuse(name, f"paling panjang {TEXT_MAX} karakter.", f"at most {TEXT_MAX} characters.")
-    return value.strip()
-
-
 def parse_int(value, name: str, low: int = 1, high: int = NUMBER_MAX) -> int:
-    """A whole number from low to high, else InvalidInput naming the field."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise _refuse(name, "harus bilangan bulat.", "must be a whole number.") from None
-    if not low <= number <= high:
-        raise _refuse(name, f"harus antara {low} dan {high}.", f"must be from {low} to {high}.")
-    return number
-
-
-def _date(args, name: str) -> date | None:
-    value = _one(args, name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise _refuse(name, "harus tanggal TTTT-BB-HH, mis. 2026-11-23.",
-                      "must be a date YYYY-MM-DD, e.g. 2026-11-23.") from None
+    """A whole number from low to high (by default an INTEGER column's range), else refused."""
+    return filters.whole_number(value, name, low, high)
 
 
 def parse_filters(args) -> Filters:
@@ -107,20 +69,24 @@ def parse_filters(args) -> Filters:
     statuses = [statuses] if isinstance(statuses, str) else list(statuses)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
-        raise _refuse("status", "harus salah satu dari " + ", ".join(STATUSES) + ".",
-                      "must be one of " + ", ".join(STATUSES) + ".")
-    overdue = _one(args, "overdue")
+        raise refuse("status", "harus salah satu dari " + ", ".join(STATUSES) + ".",
+                     "must be one of " + ", ".join(STATUSES) + ".")
+    overdue = filters.one(args, "overdue")
     if overdue is not None and overdue not in ("true", "false"):
-        raise _refuse("overdue", "harus true atau false.", "must be true or false.")
-    version = _one(args, "version")
-    scope = _one(args, "scope") or "all"
+        raise refuse("overdue", "harus true atau false.", "must be true or false.")
+    version = filters.one(args, "version")
+    scope = filters.one(args, "scope") or "all"
     if scope not in SCOPES:
-        raise _refuse("scope", "harus all atau started.", "must be all or started.")
-    return Filters(process=_text(args, "process"), version=None if version is None else parse_int(version, "version"),
+        raise refuse("scope", "harus all atau started.", "must be all or started.")
+
+    def text(name: str) -> str | None:
+        return filters.text(args, name, TEXT_MAX)
+
+    return Filters(process=text("process"), version=None if version is None else parse_int(version, "version"),
                    statuses=tuple(dict.fromkeys(statuses)), overdue=None if overdue is None else overdue == "true",
-                   lane=_text(args, "lane"), element=_text(args, "element"), started_by=_text(args, "started_by"),
-                   started_from=_date(args, "from"), started_to=_date(args, "to"), q=_text(args, "q"),
-                   agency=_text(args, "agency"), scope=scope)
+                   lane=text("lane"), element=text("element"), started_by=text("started_by"),
+                   started_from=filters.day(args, "from"), started_to=filters.day(args, "to"), q=text("q"),
+                   agency=text("agency"), scope=scope)
 
 
 def parse_sort(value: str | None) -> tuple[str, bool]:
@@ -128,6 +94,6 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     value = (value or DEFAULT_SORT).strip()
     column, descending = (value[1:], True) if value.startswith("-") else (value, False)
     if column not in SORTS:
-        raise _refuse("sort", "harus salah satu dari " + ", ".join(SORTS) + " (awali dengan - untuk urutan turun).",
-                      "must be one of " + ", ".join(SORTS) + " (prefix - for descending).")
+        raise refuse("sort", "harus salah satu dari " + ", ".join(SORTS) + " (awali dengan - untuk urutan turun).",
+                     "must be one of " + ", ".join(SORTS) + " (prefix - for descending).")
     return column, descending

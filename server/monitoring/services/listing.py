@@ -15,8 +15,7 @@ task whose due time has come (`due_at <= now`), as everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select, union_all
 
@@ -28,6 +27,7 @@ from ...kernel.context import Alur
 from ...kernel.versions import version_info
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
 from ...timeplan import time_left
+from ...timeplan.local_days import day_bounds
 from .list_filters import DEFAULT_SORT, STATUSES, Filters, parse_filters, parse_int, parse_sort
 
 __all__ = ["Filters", "DEFAULT_SORT", "STATUSES", "parse_filters", "parse_int", "parse_sort", "list_instances",
@@ -112,14 +112,6 @@ def _open_task(*conditions):
     return INSTANCES.c.id.in_(select(TASKS.c.instance_id).where(OPEN, *conditions))
 
 
-def _local_midnight(day: date, zone: str) -> datetime | None:
-    """The start of `day` in the zone, in UTC; None past the calendar's ends."""
-    try:
-        return datetime.combine(day, time(), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
-    except (OverflowError, ValueError):
-        return None
-
-
 def _started_between(s, filters: Filters, agencies: list[int]):
     """started_from/started_to are days in each agency's own time zone."""
     zones: dict[str, list[int]] = {}
@@ -128,15 +120,11 @@ def _started_between(s, filters: Filters, agencies: list[int]):
     per_zone = []
     for zone, ids in zones.items():
         bounds = []
-        if filters.started_from:
-            start = _local_midnight(filters.started_from, zone)
-            if start is not None:
-                bounds.append(INSTANCES.c.started_at >= start)
-        if filters.started_to:
-            end = _local_midnight(filters.started_to + timedelta(days=1), zone) \
-                if filters.started_to < date.max else None
-            if end is not None:
-                bounds.append(INSTANCES.c.started_at < end)
+        start, end = day_bounds(filters.started_from, filters.started_to, zone)
+        if start is not None:
+            bounds.append(INSTANCES.c.started_at >= start)
+        if end is not None:
+            bounds.append(INSTANCES.c.started_at < end)
         if len(zones) == 1:
             per_zone += [and_(*bounds)] if bounds else []
         else:  # a zone whose bounds fall off the calendar is not bounded

@@ -1,0 +1,1 @@
+"""The auditors' services: they ask the access policy, read the database, and work without Flask."""
