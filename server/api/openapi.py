@@ -167,6 +167,9 @@ AUDIT_FILTERS = [
     query_param("action", {**ref("Text"), "maxLength": 200}, "an action (task.completed), or every action under a "
                                                              "prefix (task. or task)"),
     query_param("actor", {**ref("Text"), "maxLength": 200}, "who did it: a username")]
+# The chain verified and its checkpoints (server/audit/api_trail.py): one agency.
+AUDITED_AGENCY = query_param("agency", {**ref("Text"), "maxLength": 200},
+                             "the agency's slug; required when the caller audits several (422)")
 # The event log's choice of instances (server/audit/api_logs.py): version and the days they started.
 LOG_PARAMS = [
     AGENCY, query_param("version", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
@@ -519,15 +522,13 @@ OPERATIONS = [
        ok=(200, "CSV", {"type": "string"}, "text/csv"), errors=[403, 404, 422]),
     op("get", "/audit/verify", "Verify an agency's hash chain: whether it is intact, how many events, its head, and "
                                "the first event that breaks it (edited, deleted, reordered, ...)",
-       query=[query_param("agency", {**ref("Text"), "maxLength": 200},
-                          "the agency's slug; required when the caller audits several (422)"),
+       query=[AUDITED_AGENCY,
               query_param("checkpoint", {"type": "string", "pattern": "^[0-9]+:[0-9a-fA-F]{64}$"},
                           "SEQ:HASH, a head recorded earlier outside Alur: it must still be in the chain")],
        ok=(200, "The verification", ref("Verification")), errors=[403, 404, 422]),
     op("get", "/audit/checkpoints", "An agency's daily checkpoints, newest first: the chain's head (count and hash) "
                                     "at the end of each local day, to record outside Alur",
-       query=[query_param("agency", {**ref("Text"), "maxLength": 200},
-                          "the agency's slug; required when the caller audits several (422)"),
+       query=[AUDITED_AGENCY,
               query_param("days", {"type": "integer", "minimum": 1, "maximum": 366}, "default 30")],
        ok=(200, "Checkpoints", obj("agency timezone items", agency={"type": "string"}, timezone={"type": "string"},
                                    items=array_of(obj("day events head", day={"type": "string", "format": "date"},
@@ -704,7 +705,7 @@ SCHEMAS = {
             "id seq at reason", id=nullable("integer", description="null where no event is left to name"),
             seq={"type": "integer"}, at=nullable("string", format="date-time"),
             reason={"enum": ["edited", "deleted", "reordered", "inserted", "missing_tail", "head_changed",
-                             "checkpoint"]},
+                             "head_missing", "checkpoint"]},
             missing={"type": "integer", "description": "deleted: the first seq missing"})]}),
 }
 

@@ -19,7 +19,8 @@ def alur():
     return current_app.extensions["alur"]
 
 
-def _locale() -> str:
+def request_locale() -> str:
+    """The language of the API's answer: ?lang=, else Accept-Language; Indonesian by default."""
     lang = request.args.get("lang") or request.accept_languages.best_match(["id", "en"])
     return "en" if lang == "en" else "id"
 
@@ -42,7 +43,7 @@ def _authenticate():
 
 @api.errorhandler(AlurError)
 def _alur_error(exc: AlurError):
-    response = jsonify(exc.to_dict(_locale()))
+    response = jsonify(exc.to_dict(request_locale()))
     if exc.detail.get("retry_after"):  # the sign-in throttle says how long to wait
         response.headers["Retry-After"] = str(exc.detail["retry_after"])
     return response, exc.status
@@ -51,7 +52,7 @@ def _alur_error(exc: AlurError):
 @api.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     err = body_too_large() if exc.code == 413 else http_error(exc.code, exc.name, exc.description)
-    return _with_http_headers(jsonify(err.to_dict(_locale())), exc), exc.code
+    return _with_http_headers(jsonify(err.to_dict(request_locale())), exc), exc.code
 
 
 def _with_http_headers(response, exc: HTTPException):
@@ -65,7 +66,7 @@ def _unexpected(exc: Exception):
     current_app.logger.exception("unexpected error")
     err = AlurError("Terjadi kesalahan di server; tidak ada yang diubah.", "Server error; nothing was changed.")
     err.code = "server_error"
-    return jsonify(err.to_dict(_locale())), 500
+    return jsonify(err.to_dict(request_locale())), 500
 
 
 @api.post("/auth/token")
@@ -90,7 +91,7 @@ def _me(actor) -> dict:
 
 @api.get("/notifications")
 def list_notifications():
-    return jsonify(notifications.unread(alur(), g.actor, locale=_locale()))
+    return jsonify(notifications.unread(alur(), g.actor, locale=request_locale()))
 
 
 @api.get("/openapi.json")

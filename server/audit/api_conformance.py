@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
-from ..api.views import alur, api
+from ..api.views import alur, api, request_locale
 from ..errors import InvalidInput
 from .services import log_import, report
 
@@ -44,7 +44,8 @@ def process_conformance(key: str):
     if upload is not None:
         imported = log_import.read_log(upload.filename or "log", upload.read(), tz=sop["agency"]["timezone"])
         found = report.log_report(alur(), g.actor, key, imported, agency=sop["agency"]["slug"],
-                                  match=request.form.get("match") or args.get("match") or "auto")
+                                  match=request.form.get("match") or args.get("match") or "auto",
+                                  locale=request_locale())
     else:
         found = report.sop_report(alur(), g.actor, key, agency=sop["agency"]["slug"], date_from=args.get("from"),
                                   date_to=args.get("to"), version=args.get("version"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from ..api.views import alur, api
+from ..web.common import attachment
 from .services import log_export
 
 
@@ -22,9 +23,7 @@ def _download(key: str, fmt: str) -> Response:
     found = log_export.download(alur(), g.actor, key, fmt, agency=args.get("agency") or None,
                                 version=args.get("version"), date_from=args.get("from"), date_to=args.get("to"),
                                 sep=args.get("sep") if fmt == "csv" else None)
-    return Response(found.chunks, content_type=found.content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"',
-                             "Cache-Control": "no-store"})
+    return attachment(found.chunks, found.filename, found.content_type)
 
 
 @api.get("/processes/<key>/log.xes")

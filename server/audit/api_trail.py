@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from ..api.views import alur, api
+from ..api.views import alur, api, request_locale
+from ..web.common import attachment
 from .services import chain_check, trail, trail_export
 from .services.trail_filters import whole_number
-
-
-def _lang() -> str:
-    lang = request.args.get("lang") or request.accept_languages.best_match(["id", "en"])
-    return "en" if lang == "en" else "id"
 
 
 def _filters():
@@ -33,27 +29,25 @@ def _filters():
 def audit_events():
     filters = _filters()
     limit, after = trail.parse_paging(request.args.to_dict(flat=False))
-    return jsonify(trail.list_events(alur(), g.actor, filters, limit=limit, after=after, locale=_lang()))
+    return jsonify(trail.list_events(alur(), g.actor, filters, limit=limit, after=after, locale=request_locale()))
 
 
 def _download(chunks, mimetype: str, extension: str) -> Response:
     """A streamed file. The chunks need no request context (the services were handed all they
     use), so none is held open while the file is sent."""
     stamp = f"{alur().clock.now():%Y%m%d-%H%M}"
-    return Response(chunks, mimetype=mimetype,
-                    headers={"Content-Type": f"{mimetype}; charset=utf-8",
-                             "Content-Disposition": f'attachment; filename="jejak-audit-{stamp}.{extension}"',
-                             "Cache-Control": "no-store"})
+    return attachment(chunks, f"jejak-audit-{stamp}.{extension}", f"{mimetype}; charset=utf-8")
 
 
 @api.get("/audit/events.jsonl")
 def audit_events_jsonl():
-    return _download(trail_export.jsonl_chunks(alur(), g.actor, _filters(), _lang()), "application/x-ndjson", "jsonl")
+    chunks = trail_export.jsonl_chunks(alur(), g.actor, _filters(), request_locale())
+    return _download(chunks, "application/x-ndjson", "jsonl")
 
 
 @api.get("/audit/events.csv")
 def audit_events_csv():
-    chunks = trail_export.csv_chunks(alur(), g.actor, _filters(), request.args.get("sep"), _lang())
+    chunks = trail_export.csv_chunks(alur(), g.actor, _filters(), request.args.get("sep"), request_locale())
     return _download(chunks, "text/csv", "csv")
 
 

@@ -98,30 +98,32 @@ class Migration:
         self._sub_diffs = {name: SpecDiff(registry, spec, self.new_subprocesses[name])
                            for name, spec in self.old_subprocesses.items() if name in self.new_subprocesses}
 
-    # --- the dry run ---------------------------------------------------------------------
-    def check(self, engine_state: str) -> Verdict:
+    # --- the check and the move ----------------------------------------------------------
+    def attempt(self, engine_state: str, deadlines=None) -> tuple[Verdict, Run | None]:
+        """The verdict, and when movable the instance on the new version, not yet stored
+        (`Run.dump()` gives the new state): one read of the state and one move serve both."""
         workflow = self._load(engine_state)
         reasons, notes = self._problems(workflow)
         current = [_open_step(t) for t in self._open_tasks(workflow)]
+        run = None
         if not reasons:
             try:
-                self._move(workflow)
+                text, moved = self._move(workflow)
+                run = Run(moved, self.clock, deadlines, self.max_state_bytes)
+                run._state = text  # already serialized (and read back) by _move
             except NotMovable as refused:
                 reasons = refused.reasons
-        return Verdict(not reasons, reasons, current, [] if reasons else notes)
+        return Verdict(not reasons, reasons, current, [] if reasons else notes), run
 
-    # --- the move ------------------------------------------------------------------------
+    def check(self, engine_state: str) -> Verdict:
+        """The dry run: whether the instance can move, why not, what changes for it."""
+        return self.attempt(engine_state)[0]
+
     def migrate(self, engine_state: str, deadlines=None) -> Run:
-        """The instance on the new version, not yet stored (`Run.dump()` gives the new state).
-        Raises NotMovable with the reasons when it cannot move."""
-        workflow = self._load(engine_state)
-        reasons, _ = self._problems(workflow)
-        if reasons:
-            raise NotMovable(reasons)
-        text = self._move(workflow)
-        moved = state.load_state(text, self.new_spec, self.new_subprocesses, self.script_engine)
-        run = Run(moved, self.clock, deadlines, self.max_state_bytes)
-        run._state = text  # already serialized (and read back) by _move
+        """`attempt`'s instance on the new version; NotMovable with the reasons when it cannot move."""
+        verdict, run = self.attempt(engine_state, deadlines)
+        if run is None:
+            raise NotMovable(verdict.reasons)
         return run
 
     # --- inside --------------------------------------------------------------------------
@@ -211,8 +213,8 @@ class Migration:
                           f"The SOP properties or form of the step {_label(spec)} changed."))
         return notes
 
-    def _move(self, workflow) -> str:
-        """Migrates `workflow` in place and returns its state, read back once with the new version."""
+    def _move(self, workflow) -> tuple[str, object]:
+        """Migrates `workflow` in place; its state and that state read back with the new version."""
         kept = {t.id: (deepcopy(t.data), deepcopy(t.internal_data))
                 for wf, _ in self._workflows(workflow) for t in wf.tasks.values() if t.has_state(OPEN)}
         for wf, spec_diff in list(self._workflows(workflow)):
@@ -227,14 +229,14 @@ class Migration:
         self._all_on_new_specs(workflow)
         try:
             text = state.dump_state(workflow, self.max_state_bytes)
-            state.load_state(text, self.new_spec, self.new_subprocesses, self.script_engine)
+            moved = state.load_state(text, self.new_spec, self.new_subprocesses, self.script_engine)
         except state.StateRefused as exc:
             raise NotMovable([(exc.message_id, exc.message_en)]) from exc
         except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
             raise NotMovable([(f"Status instans tidak dapat dibaca dengan versi {self.to_label} ({exc}).",
                                f"The instance's state cannot be read with version {self.to_label} ({exc}).")]) \
                 from exc
-        return text
+        return text, moved
 
     def _all_on_new_specs(self, workflow) -> None:
         """Every task left must point at a spec of the new version (else its state would not load)."""

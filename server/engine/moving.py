@@ -116,11 +116,6 @@ def allowed_targets(workflow: BpmnWorkflow) -> list[str]:
     return [e for e in movable_elements(workflow) if e not in token.elements]
 
 
-def targets_of(run) -> list[str]:
-    """`allowed_targets` of a Run (the services' handle on a workflow)."""
-    return allowed_targets(run.workflow)
-
-
 _REGIONS: WeakKeyDictionary = WeakKeyDictionary()
 
 

@@ -106,7 +106,6 @@ class Run:
         self.max_state_bytes = max_state_bytes
         self._state: str | None = None  # serialized by the last step, see dump()
         self.escalated: list[str] = []  # tasks whose due-time boundary timer fired in this run
-        self._fired_before = self._fired_boundaries()
         self.passages: list[Passage] = []  # elements reached by this run's steps, in order
         self._reached = {t.id for t in self._all_tasks() if _reached(t)}
 
@@ -243,26 +242,23 @@ class Run:
         moving.verify(self.workflow, element_id, reloaded)
         return list(token.elements)
 
-    def _fired_boundaries(self) -> set:
-        return {t.id for t in self.workflow.tasks.values()
-                if isinstance(t.task_spec, BoundaryEvent) and t.has_state(TaskState.COMPLETED)}
-
-    def _note_passages(self) -> None:
-        """Adds the elements reached since the last look to `passages`, oldest first."""
-        new = [t for t in self._all_tasks() if t.id not in self._reached and _reached(t)]
-        for task in sorted(new, key=lambda t: t.last_state_change):
+    def _note_passages(self) -> list:
+        """Adds the elements reached since the last look to `passages`, oldest first; the tasks
+        newly reached (a boundary event is reached when it fired)."""
+        new = sorted((t for t in self._all_tasks() if t.id not in self._reached and _reached(t)),
+                     key=lambda t: t.last_state_change)
+        for task in new:
             self._reached.add(task.id)
             if task.task_spec.bpmn_id:
                 self.passages.append(Passage(task.task_spec.bpmn_id, _source(task)))
+        return new
 
     def _settle(self) -> None:
         self._guarded(self.workflow.do_engine_steps)
-        fired = self._fired_boundaries() - self._fired_before
-        self.escalated += [h for h in (_boundary_host(self.workflow.tasks[i]) for i in fired) if h]
-        self._fired_before |= fired
-        self._note_passages()
+        fired = [t for t in self._note_passages()
+                 if isinstance(t.task_spec, BoundaryEvent) and t.workflow is self.workflow]
+        self.escalated += [h for h in map(_boundary_host, fired) if h]
         pruning.prune(self.workflow)
-        self._fired_before &= set(self.workflow.tasks)
         self._reached &= {t.id for t in self._all_tasks()}
         if self.workflow.is_completed() and pruning.unfinished_tasks(self.workflow):
             raise EngineFault(

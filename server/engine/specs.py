@@ -13,7 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
 
 from ..errors import DiagramRejected
-from ..sop.markers import TENGGAT, is_deadline_marker  # noqa: F401  (TENGGAT: for the engine's tests)
+from ..sop.markers import is_deadline_marker
 from . import expressions, safe_xml
 
 

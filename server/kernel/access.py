@@ -128,6 +128,19 @@ def task_facts(task) -> Facts:
                  done_by_id=getattr(task, "completed_by_id", None))
 
 
+def agencies_allowed(actor: Actor, action: str) -> list[int]:
+    """The actor's agencies where the policy allows `action` there, sorted (lists across agencies)."""
+    return sorted(a for a in actor.agency_ids if can(actor, action, Facts(a)))
+
+
+def require_somewhere(actor: Actor, action: str) -> list[int]:
+    """`agencies_allowed`, or 403 with the action's message when there is none."""
+    allowed = agencies_allowed(actor, action)
+    if not allowed:
+        raise Forbidden(*RULES[action][1:])
+    return allowed
+
+
 def agencies_where(actor: Actor, role: str) -> frozenset[int]:
     """The agencies in which the actor holds an agency role (for lists across agencies)."""
     return frozenset(agency_id for agency_id, held in actor.grants if held == role)

@@ -12,7 +12,7 @@ to record outside Alur and compare later (`verify(..., checkpoint=(seq, hash))`)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from hashlib import sha256
 
@@ -35,7 +35,8 @@ _INSERT = insert(_EVENTS)  # built once: this runs on every step
 _HEAD = select(_CHAINS.c.seq, _CHAINS.c.head).where(_CHAINS.c.chain == bindparam("chain")).with_for_update()
 _NEW_CHAIN = {dialect: module.insert(_CHAINS).on_conflict_do_nothing(index_elements=["chain"])
               for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))}
-_MOVE_HEAD = update(_CHAINS)
+# bound as c/s/h: a bindparam named like a column clashes with values()' own parameters
+_MOVE_HEAD = update(_CHAINS).where(_CHAINS.c.chain == bindparam("c")).values(seq=bindparam("s"), head=bindparam("h"))
 # before/after as text, parsed here: the drivers' JSON loaders cost verify half its time
 _LINK_COLUMNS = (_EVENTS.c.id, _EVENTS.c.seq, _EVENTS.c.at, _EVENTS.c.action, _EVENTS.c.actor_id,
                  _EVENTS.c.agency_id, _EVENTS.c.instance_id, _EVENTS.c.task_id, cast(_EVENTS.c.before, Text),
@@ -75,7 +76,7 @@ def record(db, at, action: str, *, actor_id=None, agency_id=None, instance_id=No
     db.execute(_INSERT, {"at": at, "action": action, "actor_id": actor_id, "agency_id": agency_id,
                          "instance_id": instance_id, "task_id": task_id, "before": before, "after": after,
                          "chain": chain, "seq": seq, "hash": digest})
-    db.execute(_MOVE_HEAD.where(_CHAINS.c.chain == chain).values(seq=seq, head=digest))
+    db.execute(_MOVE_HEAD, {"c": chain, "s": seq, "h": digest})
 
 
 def _lock_head(db, chain: int) -> tuple[int, str]:
@@ -105,7 +106,6 @@ class Verification:
     events: int = 0
     head: str | None = None
     first_broken: dict | None = None
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "events": self.events, "head": self.head, "first_broken": self.first_broken}

@@ -198,7 +198,7 @@ def apply_run(db, now, instance_id: int, agency_id: int, revision: int, info: Ve
     done = db.execute(_WRITE_STATE, values)
     if done.rowcount != 1:  # someone else wrote this instance meanwhile: write nothing
         raise _changed_meanwhile()
-    trail.record(db, now, instance_id, info.id, agency_id, run.passages)
+    trail.record(db, now, instance_id, info, agency_id, run.passages)
     if completed:
         audit.record(db, now, "instance.completed", actor_id=actor_id, agency_id=agency_id,
                      instance_id=instance_id, after={"end_event": end_event})

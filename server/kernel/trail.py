@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
-from ..engine import safe_xml
-from ..models import ElementVisit, ProcessVersion
+from ..models import ElementVisit
+from .versions import VersionInfo
 
 VISITS = ElementVisit.__table__
 _INSERT = insert(VISITS)
 
 
-def record(db, now, instance_id: int, version_id: int, agency_id: int, passages) -> None:
-    """Appends the run's `passages` (engine.Passage: element, the element it came from)."""
+def record(db, now, instance_id: int, info: VersionInfo, agency_id: int, passages) -> None:
+    """Appends the run's `passages` (engine.Passage: element, the element it came from) on the
+    version `info`, naming the flow each came by."""
     if not passages:
         return
-    flows = flow_ids(db, version_id)
-    db.execute(_INSERT, [{"instance_id": instance_id, "version_id": version_id, "agency_id": agency_id,
+    flows = info.flow_ids(db)
+    db.execute(_INSERT, [{"instance_id": instance_id, "version_id": info.id, "agency_id": agency_id,
                           "element_id": p.element_id, "flow_id": flows.get((p.source_id, p.element_id)),
                           "at": now} for p in passages])
 
@@ -43,27 +44,3 @@ def passages(db, instance_id: int) -> list[dict]:
     rows = db.execute(select(VISITS.c.element_id, VISITS.c.flow_id, VISITS.c.at)
                       .where(VISITS.c.instance_id == instance_id).order_by(VISITS.c.id)).all()
     return [{"element_id": r.element_id, "flow_id": r.flow_id, "at": r.at} for r in rows]
-
-
-_FLOWS: dict[int, dict[tuple[str, str], str]] = {}
-
-
-def flow_ids(db, version_id: int) -> dict[tuple[str, str], str]:
-    """(source element, target element) -> the sequence flow between them, of a deployed version
-    (versions never change, so each is read once)."""
-    found = _FLOWS.get(version_id)
-    if found is None:
-        xml = db.execute(select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)).scalar()
-        found = {}
-        for flow in safe_xml.parse_bpmn(xml.encode("utf-8")).iter(f"{{{safe_xml.BPMN_NS}}}sequenceFlow"):
-            found.setdefault((flow.get("sourceRef"), flow.get("targetRef")), flow.get("id"))
-        _FLOWS[version_id] = found
-    return found
-
-
-def forget(version_id: int | None = None) -> None:
-    """Drops cached flow maps (a test database that is emptied reuses version ids)."""
-    if version_id is None:
-        _FLOWS.clear()
-    else:
-        _FLOWS.pop(version_id, None)

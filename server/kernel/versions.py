@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..engine import safe_xml
 from ..formschema import FormCatalog, FormSet
 from ..models import Agency, LaneRole, ProcessModel, ProcessVersion
-from . import trail
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class VersionInfo:
     catalog: dict
     lane_roles: dict  # lane name -> role id
     form_set: FormSet | None = field(default=None, compare=False)  # None: deployed before forms were embedded
+    # (source element, target element) -> the sequence flow between them; filled on first use
+    _flows: dict = field(default_factory=dict, compare=False, repr=False)
 
     def forms(self, files: FormCatalog) -> FormSet | FormCatalog:
         """The forms this version runs with, by the keys its steps name (step["form"]): its own,
@@ -34,6 +36,17 @@ class VersionInfo:
 
     def step(self, element_id: str) -> dict:
         return self.catalog["steps"].get(element_id, {})
+
+    def flow_ids(self, db) -> dict[tuple[str, str], str]:
+        """(source element, target element) -> the sequence flow between them (the path kept in
+        kernel/trail names flows by it); read from the diagram once per cached version."""
+        if not self._flows:
+            xml = db.execute(select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == self.id)).scalar()
+            found = {}
+            for flow in safe_xml.parse_bpmn(xml.encode("utf-8")).iter(f"{{{safe_xml.BPMN_NS}}}sequenceFlow"):
+                found.setdefault((flow.get("sourceRef"), flow.get("targetRef")), flow.get("id"))
+            self._flows.update(found)
+        return self._flows
 
     def manual_start(self) -> dict | None:
         """The start event a person starts the process with (not a timer)."""
@@ -63,8 +76,7 @@ def version_info(db, version_id: int) -> VersionInfo:
 
 
 def forget(version_id: int | None = None) -> None:
-    """Drops cached versions (a test database that is emptied reuses ids), and their flow maps."""
-    trail.forget(version_id)
+    """Drops cached versions (a test database that is emptied reuses ids)."""
     if version_id is None:
         _CACHE.clear()
     else:

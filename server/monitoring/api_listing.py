@@ -4,10 +4,11 @@ agency's instances; anyone else: what they may read). The older `scope=started` 
 `limit`/`offset` paging still answers as before."""
 from __future__ import annotations
 
+import math
+
 from flask import g, jsonify, request
 
 from ..api.views import alur, api
-from ..errors import InvalidInput
 from .services import listing
 
 
@@ -21,17 +22,11 @@ def list_instances():
 
 
 def _paging() -> tuple[int, int, int | None]:
-    """page/per_page, or the older limit/offset (both whole numbers; brought into range)."""
+    """page/per_page, or the older limit/offset: whole numbers, checked as the page checks its
+    `page`, of any size (the listing brings them into range)."""
     def number(name: str, default: int) -> int:
         value = request.args.get(name)
-        if value is None:
-            return default
-        try:
-            return int(value)
-        except ValueError:
-            raise InvalidInput(f"{name} harus bilangan bulat.", f"{name} must be a whole number.",
-                               fields={name: [{"id": "Harus bilangan bulat.", "en": "Must be a whole number."}]}) \
-                from None
+        return default if value is None else listing.parse_int(value, name, -math.inf, math.inf)
     per_page = number("per_page", number("limit", listing.PER_PAGE))
     offset = number("offset", 0) if "offset" in request.args and "page" not in request.args else None
     return number("page", 1), per_page, offset

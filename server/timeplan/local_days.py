@@ -9,6 +9,11 @@ from zoneinfo import ZoneInfo
 DEFAULT_ZONE = "Asia/Jakarta"
 
 
+def local_today(now: datetime, zone: str | None) -> date:
+    """The day `now` falls on in the zone (Jakarta when none is given)."""
+    return now.astimezone(ZoneInfo(zone or DEFAULT_ZONE)).date()
+
+
 def local_midnight(day: date | None, zone: str | None) -> datetime | None:
     """The start of `day` in the zone (Jakarta when none is given), in UTC; None for no day or a
     day past the calendar's ends."""

@@ -1,7 +1,7 @@
 """What every page needs: the services context, the signed-in actor, errors as pages."""
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template
+from flask import Response, current_app, make_response, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -22,6 +22,13 @@ def actor():
 
 def locale() -> str:
     return str(get_locale() or "id")
+
+
+def attachment(chunks, filename: str, content_type: str) -> Response:
+    """A file download, streamed as the chunks come and never cached (the pages' and the API's
+    exports alike)."""
+    return Response(chunks, content_type=content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 @web.app_template_filter("moment")
@@ -123,6 +130,14 @@ def _with_http_headers(response, exc: HTTPException):
 
 _BARE_ERROR_PAGE = ('<!doctype html><html><head><meta charset="utf-8"><title>{title} · Alur</title></head>'
                     '<body><main><h1>{title}</h1><p>{message}</p></main></body></html>')
+
+
+def header_link(blueprint, name: str, allowed) -> None:
+    """Registers `name` for the layout's header: True for a signed-in user `allowed(user)` says
+    may open the domain (each domain's pages register their own link this way)."""
+    def link() -> dict:
+        return {name: bool(getattr(current_user, "is_authenticated", False) and allowed(current_user))}
+    blueprint.app_context_processor(link)
 
 
 @web.app_context_processor

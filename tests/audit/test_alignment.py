@@ -2,7 +2,6 @@
 deviations made on the Kemenpora seed (server/audit/conformance/alignment.py; README beside it)."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -148,11 +147,11 @@ def test_empty_trace(kemenpora):
     assert a.cost == 8 and a.fitness == 0.0 and all(m.kind == "model" for m in a.moves)
 
 
-def test_bound_reached_is_not_computed_and_fast(kemenpora, steps):
+def test_bound_reached_is_not_computed(kemenpora, steps):
+    """The search stops at the bound (how fast it stops is bench/replay.py's to measure)."""
     trace = list(reversed(steps)) * 3
-    start = time.perf_counter()
     a = align(kemenpora, trace, max_states=50)
-    assert time.perf_counter() - start < 0.5
+    assert a.states == 50
     assert not a.computed and a.cost is None and a.fitness is None and a.moves == ()
     assert align(kemenpora, trace).computed                     # the default bound is enough here
     ok = align(kemenpora, steps)
@@ -162,10 +161,9 @@ def test_bound_reached_is_not_computed_and_fast(kemenpora, steps):
 
 def test_align_log_aligns_each_variant_once(kemenpora, steps):
     log = [steps, steps[:-1], steps[:3] + steps[4:]] * 3_334
-    start = time.perf_counter()
     alignments = align_log(kemenpora, log)
-    assert time.perf_counter() - start < 2.0
     assert len(alignments) == len(log) and alignments[0] is alignments[3]
+    assert len({id(a) for a in alignments}) == 3                # one search per distinct trace
     assert alignment_log_fitness(alignments) == pytest.approx(
         alignment_log_fitness([align(kemenpora, t) for t in log[:3]], [3_334] * 3))
 

@@ -184,6 +184,7 @@ def _run_all(jobs) -> list[str]:
         t.start()
     for t in threads:
         t.join(timeout=300)
+    assert not [t for t in threads if t.is_alive()], "a writer hung"
     return errors
 
 

@@ -162,7 +162,8 @@ def test_only_the_agencys_auditor_reads_the_log(seeded, login):
         assert login(username).get(f"/processes/{KEMENPORA}/log.xes").status_code == 403, username
     assert login("inspektorat").get(f"/processes/{KEMENPORA}/log.xes").status_code == 200
     assert login("kemenpora.auditor").get("/processes/tidak_ada/log.xes").status_code == 404
-    assert login("kemenpora.auditor").get(f"/processes/{KEMENPORA}/log.xes?agency=bsip").status_code in (403, 404)
+    assert login("kemenpora.auditor").get(f"/processes/{KEMENPORA}/log.xes?agency=bsip").status_code == 404
+    assert login("kemenpora.auditor").get("/processes/bsip_informasi_media_sosial/log.xes").status_code == 403
 
 
 def test_the_export_page_offers_the_versions_and_downloads(seeded, cases, app):

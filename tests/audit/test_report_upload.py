@@ -109,6 +109,17 @@ def test_an_xes_log_through_the_api_and_nothing_is_stored(seeded, login):
     assert counts(seeded) == before
 
 
+def test_the_reading_warnings_come_in_the_callers_language(seeded, login):
+    data = csv_log([(*row, "x") for row in _whole("A")]).replace(b",role\n", b",catatan\n", 1)
+    user = login("inspektorat")
+    answers = {lang: user.client.post(f"/api/v1{PATH}&lang={lang}", headers=user.headers,
+                                      data={"log": (io.BytesIO(data), "log.csv")},
+                                      content_type="multipart/form-data").get_json()["log"]["warnings"]
+               for lang in ("id", "en")}
+    assert answers == {"id": ["Kolom yang tidak dikenal diabaikan: catatan."],
+                       "en": ["Unknown columns were ignored: catatan."]}
+
+
 # the reader's own table (bad_logs.py): not XML, an external entity, columns and a date missing, empty
 BAD = bad_logs("an XES file must be XML", "DOCTYPE/entity declaration", "required column(s) missing: timestamp",
                "the date '31/02/2026' cannot be read", "the file is empty")

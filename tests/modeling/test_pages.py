@@ -78,10 +78,13 @@ def test_versions_page_and_activation(signed_in, seeded):
 
 
 def test_the_owner_marks_the_signed_version_on_the_versions_page(signed_in, seeded):
+    versions.deploy(seeded, actor(seeded, OWNER), KEY, KEMENPORA.replace(b"</bpmn:definitions>", b"<!--2--></bpmn:definitions>"),
+                    "Versi dua")
     path = f"/model/kemenpora/{KEY}/versions"
     owner = signed_in(OWNER)
     html = owner.get(path).get_data(as_text=True)
-    assert "Ya, tandai versi 1 sebagai resmi" in html and "state-official" not in html
+    assert "Ya, tandai versi 1 sebagai resmi" in html and "Ya, tandai versi 2 sebagai resmi" in html
+    assert "state-official" not in html
     r = owner.post(path, f"{path}/1/official", {})
     assert r.status_code == 302 and r.headers["Location"].endswith(path)
     after = owner.get(path).get_data(as_text=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.demo import username_for
 from server.files import samples
@@ -210,7 +210,7 @@ def test_unknown_sop_is_404(seeded, login):
     assert r.status_code == 404
 
 
-def test_batches_and_chosen_instances(seeded, monkeypatch):
+def test_batches_and_chosen_instances(seeded):
     alur = seeded
     ids = [_start(alur, f"Kasus {n}", S["s02"]) for n in range(5)]
     v2 = _deploy(alur, second_version())
@@ -226,14 +226,14 @@ def test_batches_and_chosen_instances(seeded, monkeypatch):
 
     # the rest in batches of two: one transaction to read, then one per batch
     opened = []
-    real = alur.db.transaction
 
-    def counting():
+    def counting(conn):
         opened.append(1)
-        return real()
-    monkeypatch.setattr(alur.db, "transaction", counting)
-    done = migration.migrate(alur, pengawas, KEY, 1, 2, batch=2, reason=WHY)
-    monkeypatch.undo()
+    event.listen(alur.db.engine, "begin", counting)  # what the database sees, not how the code asks
+    try:
+        done = migration.migrate(alur, pengawas, KEY, 1, 2, batch=2, reason=WHY)
+    finally:
+        event.remove(alur.db.engine, "begin", counting)
     assert done["migrated"] == 3 and len(opened) == 1 + 2
     assert all(_row(alur, i).version_id == v2 for i in ids)
     assert all(len(_audit(alur, i)) == 1 for i in ids)

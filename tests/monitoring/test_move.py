@@ -18,6 +18,7 @@ from server.kernel.due_times import due_time
 from server.kernel.versions import version_info
 from server.models import HumanTask, Notification, ProcessInstance
 from server.monitoring.services import moving, steering
+from server.sop.ordering import sop_order
 from server.work.services import instances
 
 from ..walking import actor, do_open_task, open_task, start_kemenpora
@@ -154,7 +155,7 @@ def test_targets_are_the_other_steps_in_sop_order(seeded):
 
 
 def test_sop_order_sorts_numbers_by_value():
-    assert sorted(["10", "2", "", "3a", "3", "1"], key=moving.sop_order) == ["1", "2", "3", "3a", "10", ""]
+    assert sorted(["10", "2", "", "3a", "3", "1"], key=sop_order) == ["1", "2", "3", "3a", "10", ""]
 
 
 @pytest.mark.parametrize("who,setup,body,status", [

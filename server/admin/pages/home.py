@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from ...web.common import actor, alur
+from ...web.common import actor, alur, header_link
 from ..services import scope
 from . import pages
 
 
-@pages.app_context_processor
-def _admin_link():
-    """`admin_link` for the layout: the header shows "Admin Instansi" to admins only."""
-    signed_in = getattr(current_user, "is_authenticated", False)
-    return {"admin_link": signed_in and scope.administers_any(current_user)}
+header_link(pages, "admin_link", scope.administers_any)  # the header's link, for whoever may open these pages
 
 
 @pages.get("/")

@@ -81,14 +81,15 @@ def cheapest_run(net: Net, *, max_states: int = MAX_STATES) -> int | None:
     return net.cache["cheapest_run"]
 
 
-def align(net: Net, labels: Sequence[str], *, max_states: int = MAX_STATES) -> Alignment:
-    """An optimal alignment of one trace (its activity labels in order) with `net`."""
+def align(net: Net, labels: Sequence[str], *, max_states: int = MAX_STATES, fits: bool | None = None) -> Alignment:
+    """An optimal alignment of one trace (its activity labels in order) with `net`. `fits`: the
+    trace's token replay already made (whether it fits), so it is not replayed again."""
     trace = tuple(labels)
     model_cost = cheapest_run(net, max_states=max_states)
     if model_cost is None:
         return Alignment(False, None, None, (), len(trace), None, 0)
     worst = len(trace) + model_cost
-    if replay(net, trace).fits:
+    if fits if fits is not None else replay(net, trace).fits:
         # token replay found a complete run with exactly these activities: nothing beats cost 0
         return Alignment(True, 0, 1.0, tuple(Move("sync", a, a) for a in trace), len(trace), worst, 0)
     found = _search(net, trace, max_states)

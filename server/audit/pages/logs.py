@@ -4,11 +4,12 @@ is a GET form to the page itself; with a format chosen the page answers with the
 or shows the form again with what was wrong (422)."""
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import login_required
 
 from ...errors import InvalidInput
-from ...web.common import actor, alur, field_errors, locale
+from ...web.common import actor, alur, attachment
+from ...web.listing import form_errors
 from ..services import event_log, log_export
 from . import pages
 
@@ -29,11 +30,8 @@ def log_export_page(agency: str, key: str):
             fmt, sep = CHOICES.get(choice, (choice, None))
             found = log_export.download(alur(), who, key, fmt, agency=agency, version=args.get("version"),
                                         date_from=args.get("from"), date_to=args.get("to"), sep=sep)
-            return Response(found.chunks, content_type=found.content_type,
-                            headers={"Content-Disposition": f'attachment; filename="{found.filename}"',
-                                     "Cache-Control": "no-store"})
+            return attachment(found.chunks, found.filename, found.content_type)
         except InvalidInput as exc:
-            errors, status = field_errors(exc, locale()), 422
-            errors.setdefault("_form", []).insert(0, exc.message(locale()))
+            errors, status = form_errors(exc), 422
     return render_template("audit/logs.html", sop=chosen, args=args, errors=errors,
                            choice=choice or "xes"), status

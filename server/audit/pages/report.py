@@ -21,8 +21,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ...errors import InvalidInput
+from ...sop.ordering import sop_order
 from ...timeplan.step_time import working_words
-from ...web.common import actor, alur, field_errors, locale
+from ...web.common import actor, alur, locale
+from ...web.listing import form_errors
 from ..services import log_import, report as service, sop_index
 from . import pages
 
@@ -47,8 +49,7 @@ def report(agency: str, key: str):
         found = service.sop_report(alur(), actor(), key, agency=agency, date_from=args["from"] or None,
                                    date_to=args["to"] or None, version=args["version"] or None)
     except InvalidInput as exc:  # a bad filter: the message by its field, the report unfiltered
-        errors, status = field_errors(exc, locale()), 422
-        errors.setdefault("_form", []).insert(0, exc.message(locale()))
+        errors, status = form_errors(exc), 422
         found = service.sop_report(alur(), actor(), key, agency=agency)
         args = {name: "" for name in FILTERS}
     return render_template("audit/report.html", **_page(found, agency, key), args=args, errors=errors,
@@ -67,10 +68,9 @@ def report_log(agency: str, key: str):
             raise InvalidInput("Pilih berkas log (XES atau CSV).", "Choose a log file (XES or CSV).",
                                fields={"log": [{"id": "Wajib diisi.", "en": "This field is required."}]})
         imported = log_import.read_log(upload.filename, upload.read(), tz=sop["agency"]["timezone"])
-        found = service.log_report(alur(), actor(), key, imported, agency=agency, match=match)
+        found = service.log_report(alur(), actor(), key, imported, agency=agency, match=match, locale=locale())
     except InvalidInput as exc:
-        errors = field_errors(exc, locale())
-        errors.setdefault("_form", []).insert(0, exc.message(locale()))
+        errors = form_errors(exc)
         return render_template("audit/report.html", report=None, sop=sop, agency=agency, key=key,
                                args={}, errors={}, upload_errors=errors, imported=None, match=match), 422
     page = _page(found, agency, key)
@@ -117,8 +117,7 @@ def _names(elements: dict) -> dict:
 
 
 def _sop_order(step: dict) -> tuple:
-    row = str(step.get("row") or "")
-    return (0, int(row), step["name"]) if row.isdigit() else (1, 0, step["name"])
+    return sop_order(step.get("row")), step["name"]
 
 
 def _percent(ratio) -> str:

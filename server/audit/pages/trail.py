@@ -7,11 +7,13 @@ first) and the exports (JSON Lines, CSV) of the same filter, served by the API.
 Only the Auditor of an agency (`audit.read`) comes in; everyone else gets 403."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ...errors import InvalidInput
-from ...web.common import actor, alur, locale
+from ...web.common import actor, alur, locale, header_link
 from ...web.listing import filter_args, form_errors, linker
 from ..services import chain_check, trail
 from . import pages
@@ -20,11 +22,7 @@ FILTER_PARAMS = ("from", "to", "instance", "process", "agency", "action", "actor
 PER_PAGE = 50
 
 
-@pages.app_context_processor
-def _audit_link():
-    """`audit_link` for the layout: the header shows "Audit" to the Auditor of any agency."""
-    signed_in = getattr(current_user, "is_authenticated", False)
-    return {"audit_link": signed_in and trail.may_audit(current_user)}
+header_link(pages, "audit_link", trail.may_audit)  # the header's link, for whoever may open these pages
 
 
 @pages.get("/", endpoint="home")
@@ -51,5 +49,5 @@ def home():
     return render_template("audit/trail.html", result=result, filters=filters, args=args, errors=errors,
                            panels=panels, verification=verification, options=options,
                            link=linker(args, "audit.home"), paged=bool(request.args.get("after")),
-                           changes=trail.changes, reasons=chain_check.REASONS), status
+                           changes=trail.changes, reason=partial(chain_check.reason_text, locale=locale())), status
 

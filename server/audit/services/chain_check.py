@@ -7,8 +7,6 @@ Which agency an auditor means follows `process_models.model_for`: the one named 
 """
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 
 from ...errors import InvalidInput, NotFound
@@ -16,7 +14,8 @@ from ...kernel import audit
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...models import Agency, AuditEvent
-from .trail import agency_by_slug, audited_agencies, require_audit, scope
+from ...timeplan.local_days import DEFAULT_ZONE, local_today
+from .trail import scope
 
 CHECKPOINT_DAYS = 30
 # Why a chain broke at an event (kernel/audit.Verification's reasons), in Indonesian and English.
@@ -34,14 +33,11 @@ REASONS = {
 
 
 def chosen_agency(s, actor: Actor, agency: str | None):
-    """The agency row (id, slug, name, timezone) the auditor means."""
-    if agency:
-        return agency_by_slug(s, actor, agency)
-    require_audit(actor)
-    rows = s.execute(select(Agency.id, Agency.slug, Agency.name, Agency.timezone)
-                     .where(Agency.id.in_(audited_agencies(actor))).order_by(Agency.slug)).all()
+    """The agency row (id, slug, name, timezone) the auditor means: trail.scope's one, 422 when
+    they audit several and name none."""
+    rows = scope(s, actor, agency)
     if len(rows) > 1:
-        slugs = ", ".join(r.slug for r in rows)
+        slugs = ", ".join(sorted(r.slug for r in rows))
         raise InvalidInput(f"Anda mengaudit beberapa instansi ({slugs}); sebutkan instansinya (?agency=...).",
                            f"You audit several agencies ({slugs}); name the agency (?agency=...).",
                            fields={"agency": [{"id": "Sebutkan instansinya.", "en": "Name the agency."}]})
@@ -67,28 +63,13 @@ def verify(alur: Alur, actor: Actor, agency: str | None = None, checkpoint: str 
     mark = parse_checkpoint(checkpoint)
     with alur.db.connection() as conn:  # Core rows: verifying reads every event of the chain
         row = chosen_agency(conn, actor, agency)
-        return _answer(audit.verify(conn, audit.chain_of(row.id), checkpoint=mark))
-
-
-def _answer(result) -> dict:
-    """The kernel's Verification as the API gives it: first_broken with id, seq, at and reason
-    (and `missing`, the first seq gone, where events were deleted)."""
-    out = result.as_dict()
-    broken = out["first_broken"]
-    if broken is not None:
-        out["first_broken"] = {key: broken.get(key) for key in ("id", "seq", "at", "reason")}
-        if "missing" in broken:
-            out["first_broken"]["missing"] = broken["missing"]
-    return out
+        return audit.verify(conn, audit.chain_of(row.id), checkpoint=mark).as_dict()
 
 
 def reason_text(reason: str | None, locale: str = "id") -> str:
+    """Why the chain broke, in the reader's language (the code itself when unknown)."""
     found = REASONS.get(reason or "")
     return (found[1] if locale == "en" else found[0]) if found else (reason or "")
-
-
-def local_today(alur: Alur, zone: str | None):
-    return alur.clock.now().astimezone(ZoneInfo(zone or "Asia/Jakarta")).date()
 
 
 def _days(found: list[dict]) -> list[dict]:
@@ -100,8 +81,8 @@ def checkpoint_table(alur: Alur, actor: Actor, agency: str | None = None, days: 
     (today's: so far): {"agency", "timezone", "items": [{"day", "events", "head"}]}."""
     with alur.db.transaction() as s:
         row = chosen_agency(s, actor, agency)
-        zone = row.timezone or "Asia/Jakarta"
-        found = audit.checkpoints(s, audit.chain_of(row.id), zone, days, today=local_today(alur, zone))
+        zone = row.timezone or DEFAULT_ZONE
+        found = audit.checkpoints(s, audit.chain_of(row.id), zone, days, today=local_today(alur.clock.now(), zone))
     return {"agency": row.slug, "timezone": zone, "items": _days(found)}
 
 
@@ -111,10 +92,10 @@ def panels(alur: Alur, actor: Actor, agency: str | None = None, days: int = CHEC
     with alur.db.transaction() as s:
         out = []
         for row in scope(s, actor, agency):
-            zone = row.timezone or "Asia/Jakarta"
+            zone = row.timezone or DEFAULT_ZONE
             out.append({"slug": row.slug, "name": row.name, "timezone": zone, "chain": audit.chain_of(row.id),
                         "checkpoints": _days(audit.checkpoints(s, audit.chain_of(row.id), zone, days,
-                                                               today=local_today(alur, zone)))})
+                                                               today=local_today(alur.clock.now(), zone)))})
     return out
 
 
@@ -143,7 +124,7 @@ def verify_chains(alur: Alur, agency: str | None = None, checkpoint: str | None 
         found = _chains(s, agency)
     for chain, slug, _ in found:
         with alur.db.connection() as conn:
-            out.append({"chain": chain, "agency": slug, **_answer(audit.verify(conn, chain, checkpoint=mark))})
+            out.append({"chain": chain, "agency": slug, **audit.verify(conn, chain, checkpoint=mark).as_dict()})
     return out
 
 
@@ -155,7 +136,7 @@ def heads_today(alur: Alur, agency: str | None = None) -> list[dict]:
         for chain, slug, zone in _chains(s, agency):
             row = s.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
                             .order_by(AuditEvent.seq.desc()).limit(1)).first()
-            out.append({"chain": chain, "agency": slug, "day": local_today(alur, zone).isoformat(),
+            out.append({"chain": chain, "agency": slug, "day": local_today(alur.clock.now(), zone).isoformat(),
                         "at": alur.clock.now().isoformat(), "events": row.seq if row else 0,
                         "head": row.hash if row else None})
     return out

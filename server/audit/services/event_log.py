@@ -19,7 +19,7 @@ connection. `scope()` checks everything first (403, 404, 422), before a single r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Iterator
 
 from sqlalchemy import select, tuple_
@@ -32,10 +32,9 @@ from ...kernel.process_models import model_for
 from ...kernel.stepping import STATUSES
 from ...kernel.versions import version_info
 from ...models import HumanTask, ProcessInstance, ProcessVersion, User
-from ...timeplan.local_days import local_midnight as _day_start  # a local day's start, in UTC
+from ...timeplan.local_days import DEFAULT_ZONE, day_bounds
 
 BATCH = 500
-DEFAULT_ZONE = "Asia/Jakarta"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +91,7 @@ class LogScope:
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as UTC moments [start, end)."""
-        return (_day_start(self.date_from, self.timezone),
-                _day_start(self.date_to + timedelta(days=1), self.timezone)
-                if self.date_to and self.date_to < date.max else None)
+        return day_bounds(self.date_from, self.date_to, self.timezone)
 
 
 # A field's name in messages: the form's words (and the API's parameter).

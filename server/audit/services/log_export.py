@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterator
-from zoneinfo import ZoneInfo
 
 from ...errors import InvalidInput
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...kernel.csv_export import delimiter_of
+from ...timeplan.local_days import local_today
 from . import event_log, log_csv, xes
 
 FORMATS = {"xes": ("xes", "application/xml; charset=utf-8"), "csv": ("csv", "text/csv; charset=utf-8")}
@@ -50,7 +50,7 @@ def download(alur: Alur, actor: Actor, key: str, fmt: str, *, agency: str | None
                            "The CSV separator must be a comma (,) or a semicolon (;).",
                            fields={"sep": [{"id": "Pilih , atau ;.", "en": "Choose , or ;."}]})
     now = alur.clock.now()
-    today = now.astimezone(ZoneInfo(chosen.timezone)).date().isoformat()
+    today = local_today(now, chosen.timezone).isoformat()
     traces = event_log.traces(alur, chosen)
     ext, content_type = FORMATS[fmt]
     if fmt == "xes":

@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from zoneinfo import ZoneInfo
 
+from ...timeplan.local_days import DEFAULT_ZONE
 from .csv_import import ALIASES, REQUIRED, read_csv
 from .log_reading import KEPT, Caps, ImportedLog, parse_moment, refused
 from .xes_import import read_xes
@@ -30,7 +31,6 @@ MiB = 1024 * 1024
 MAX_BYTES = 100 * MiB       # the file, and a .gz once decompressed (Alur's own 10,000-case XES is ~72 MB)
 MAX_TRACES = 50_000
 MAX_EVENTS = 300_000
-DEFAULT_ZONE = "Asia/Jakarta"
 
 
 def read_log(filename: str, data: bytes, *, tz: str = DEFAULT_ZONE, max_bytes: int = MAX_BYTES,

@@ -50,7 +50,7 @@ from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from ...kernel.process_models import model_for
 from ...models import Agency, ProcessModel
-from ..conformance.alignment import Alignment, Move, align, alignment_log_fitness, cheapest_run
+from ..conformance.alignment import align, alignment_log_fitness
 from ..conformance.replay import log_fitness, replay
 from . import event_log, four_eyes, interventions, role_check, time_check
 from .official import Official, normal_name, official
@@ -106,9 +106,10 @@ def sop_facts(alur: Alur, actor: Actor, key: str, agency: str | None = None) -> 
 
 
 def log_report(alur: Alur, actor: Actor, key: str, imported_log, *, agency: str | None = None,
-               match: str = "auto") -> dict:
+               match: str = "auto", locale: str = "id") -> dict:
     """An uploaded log (log_import.ImportedLog) against SOP `key`'s official version; nothing is
-    stored. `match`: "auto", "name" or "row" (see the module's docstring)."""
+    stored. `match`: "auto", "name" or "row" (see the module's docstring); the reading's warnings
+    in `locale` ("id" or "en")."""
     if match not in MATCHES:
         raise InvalidInput("Cara pencocokan harus auto, name atau row.", "The match must be auto, name or row.",
                            fields={"match": [{"id": "Pilih auto, name atau row.", "en": "Choose auto, name or row."}]})
@@ -121,7 +122,7 @@ def log_report(alur: Alur, actor: Actor, key: str, imported_log, *, agency: str 
             report.add(trace)
     result = report.result(filters={"agency": found.slug, "match": match})
     result["log"]["format"] = imported_log.format
-    result["log"]["warnings"] = list(imported_log.warnings)
+    result["log"]["warnings"] = list(imported_log.warnings_en if locale == "en" else imported_log.warnings)
     return result
 
 
@@ -207,14 +208,7 @@ def _control(off: Official, labels: tuple, whole: bool) -> dict:
     played = replay(off.net, list(labels))
     out = {"replay": played, "alignment": None, "prefix_missing": None}
     if whole:
-        cheapest = cheapest_run(off.net, max_states=MAX_STATES)
-        if played.fits and cheapest is not None:
-            # a perfectly replayed run is a run of the model: its optimal alignment is all
-            # synchronous moves, cost 0, no search needed
-            out["alignment"] = Alignment(True, 0, 1.0, tuple(Move("sync", label, label) for label in labels),
-                                         len(labels), len(labels) + cheapest, 0)
-        else:
-            out["alignment"] = align(off.net, list(labels), max_states=MAX_STATES)
+        out["alignment"] = align(off.net, list(labels), max_states=MAX_STATES, fits=played.fits)
     else:
         ends = off.end_elements
         out["prefix_missing"] = {e: n for e, n in played.missing_at.items() if e not in ends and n}

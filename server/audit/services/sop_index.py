@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ...errors import Forbidden
 from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.agency_sops import agencies_and_sops
@@ -17,9 +16,7 @@ from ...models import ProcessInstance, ProcessVersion
 def audited_sops(alur: Alur, actor: Actor) -> list[dict]:
     """[{slug, name, sops: [{key, name, version, official, instances, completed}]}], by agency
     name; 403 for someone who audits no agency. Four queries and one per SOP (its official version)."""
-    audited = sorted(a for a in actor.agency_ids if access.can(actor, "audit.read", access.Facts(a)))
-    if not audited:
-        raise Forbidden(*access.RULES["audit.read"][1:])
+    audited = access.require_somewhere(actor, "audit.read")
     model_of = ProcessVersion.process_model_id
     with alur.db.transaction() as s:
         agencies, models = agencies_and_sops(s, audited)

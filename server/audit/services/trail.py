@@ -12,12 +12,12 @@ import json
 
 from sqlalchemy import and_, false, or_, select
 
-from ...errors import Forbidden, NotFound
+from ...errors import NotFound
 from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...models import Agency, AuditEvent, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
-from ...timeplan.local_days import day_bounds
+from ...timeplan.local_days import DEFAULT_ZONE, day_bounds
 from . import trail_labels
 from .trail_filters import LIMIT, LIMIT_MAX, TrailFilters, parse_filters, parse_paging
 
@@ -32,7 +32,7 @@ BATCH = 1000
 
 def audited_agencies(actor: Actor) -> list[int]:
     """The agencies whose trail the actor may read."""
-    return sorted(a for a in actor.agency_ids if access.can(actor, "audit.read", access.Facts(a)))
+    return access.agencies_allowed(actor, "audit.read")
 
 
 def may_audit(actor: Actor) -> bool:
@@ -42,8 +42,7 @@ def may_audit(actor: Actor) -> bool:
 
 def require_audit(actor: Actor) -> None:
     """403 (with the policy's message) for anyone who audits no agency."""
-    if not may_audit(actor):
-        raise Forbidden(*access.RULES["audit.read"][1:])
+    access.require_somewhere(actor, "audit.read")
 
 
 def agency_by_slug(s, actor: Actor, slug: str):
@@ -72,7 +71,7 @@ def _between(filters: TrailFilters, agencies: list) -> list:
     """From/to as local days of each agency: one bound per time zone."""
     zones: dict[str, list[int]] = {}
     for a in agencies:
-        zones.setdefault(a.timezone or "Asia/Jakarta", []).append(a.id)
+        zones.setdefault(a.timezone or DEFAULT_ZONE, []).append(a.id)
     arms = []
     for zone, ids in zones.items():
         bounds = [EVENTS.c.agency_id.in_(ids)]

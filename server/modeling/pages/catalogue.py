@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ...errors import DraftConflict, InvalidInput
-from ...web.common import actor, alur, field_errors, locale
+from ...web.common import actor, alur, field_errors, locale, header_link
 from ..services import catalogue, creation, drafts, lookup, versions
 from . import pages
 
 NEW_FIELDS = ("name", "nomor", "lanes", "agency", "copy_of")
 
 
-@pages.app_context_processor
-def _model_link():
-    """`model_link` for the layout: the header shows "Model SOP" to process owners only."""
-    signed_in = getattr(current_user, "is_authenticated", False)
-    return {"model_link": signed_in and lookup.may_model(current_user)}
+header_link(pages, "model_link", lookup.may_model)  # the header's link, for whoever may open these pages
 
 
 @pages.get("/")

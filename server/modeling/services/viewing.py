@@ -3,10 +3,9 @@ useful without its diagram), and two versions to compare with the list of their 
 The versions list, the XML and the diff are the versions and diff services' own."""
 from __future__ import annotations
 
-import re
-
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
+from ...sop.ordering import sop_order
 from . import diff, versions
 from .lookup import owned_model
 
@@ -45,14 +44,7 @@ def sop_rows(catalog: dict) -> list[dict]:
     rows = [{"element_id": step.get("element_id"), "no": step.get("no") or "", "name": step.get("name") or "",
              "kegiatan": step.get("kegiatan") or step.get("name") or "", "waktu": step.get("waktu") or "",
              "lane": step.get("lane") or ""} for step in steps]
-    order = {id(row): i for i, row in enumerate(rows)}
-    return sorted(rows, key=lambda row: (_number(row["no"]), order[id(row)]))
-
-
-def _number(no: str) -> tuple:
-    """'2', '10', '3a' in their printed order; rows without a number last."""
-    found = re.match(r"\s*(\d+)(.*)", no or "")
-    return (0, int(found[1]), found[2].strip()) if found else (1, 0, no or "")
+    return sorted(rows, key=lambda row: sop_order(row["no"]))  # stable: unnumbered rows keep their order
 
 
 def _sop(model, agency) -> dict:

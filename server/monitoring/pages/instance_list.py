@@ -9,10 +9,10 @@ shared, and the page works without JavaScript."""
 from __future__ import annotations
 
 from flask import Response, render_template, request, stream_with_context
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ...errors import InvalidInput
-from ...web.common import actor, alur
+from ...web.common import actor, alur, header_link
 from ...web.listing import filter_args, form_errors, linker
 from ..services import bulk, instances_csv, listing
 from . import pages
@@ -22,11 +22,7 @@ FILTER_PARAMS = ("process", "version", "status", "overdue", "lane", "element", "
                  "agency", "scope")
 
 
-@pages.app_context_processor
-def _monitor_link():
-    """`monitor_link` for the layout: the header shows "Monitoring" to a Pengawas or an Auditor."""
-    signed_in = getattr(current_user, "is_authenticated", False)
-    return {"monitor_link": signed_in and listing.may_monitor(current_user)}
+header_link(pages, "monitor_link", listing.may_monitor)  # the header's link, for whoever may open these pages
 
 
 def _linker(args: dict[str, list[str]], sort: str | None):

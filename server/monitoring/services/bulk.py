@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...errors import AlurError, Forbidden, InvalidInput
+from ...errors import AlurError, InvalidInput
 from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
@@ -31,13 +31,12 @@ ACTIONS = tuple(APPLIES_TO)
 
 def may_steer(actor: Actor) -> bool:
     """Whether the actor is the Pengawas of any agency (the list shows bulk controls)."""
-    return any(access.can(actor, "instance.steer", access.Facts(agency_id)) for agency_id in actor.agency_ids)
+    return bool(access.agencies_allowed(actor, "instance.steer"))
 
 
 def require_steer(actor: Actor) -> None:
     """Bulk actions are the Pengawas's (403 for the Auditor and staff, before anything else)."""
-    if not may_steer(actor):
-        raise Forbidden(*access.RULES["instance.steer"][1:])
+    access.require_somewhere(actor, "instance.steer")
 
 
 def _invalid(name: str, message_id: str, message_en: str) -> InvalidInput:

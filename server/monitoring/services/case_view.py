@@ -23,6 +23,7 @@ from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from ...kernel.stepping import ENDED
 from ...kernel.versions import VersionInfo, version_info, xml_loader
+from ...sop.ordering import sop_order
 from ...timeplan.step_time import calendar_seconds, step_time
 
 # What a supervisor does about an instance stopped by an error.
@@ -96,12 +97,6 @@ def require_steer(alur: Alur, actor: Actor, instance_id: int, task_id: int | Non
         if task_id is not None and s.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id)) \
                 != instance_id:
             raise NotFound("Tugas tidak ditemukan pada instans ini.", "Task not found in this instance.")
-
-
-def lane_holders(alur: Alur, agency_id: int, role_ids) -> dict[int, list[dict]]:
-    """Role id -> the active members of the agency holding it ({username, name}), by name."""
-    with alur.db.transaction() as s:
-        return _lane_holders(s, agency_id, set(role_ids))
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -214,7 +209,8 @@ def _shown(forms, info: VersionInfo, data: dict) -> list[dict]:
     pages' answers are: `text`, `files`, `links`, `moment`, `day`, `rows` or `flag`. Fields no
     form asks for are the engine's own and are left out."""
     keys = [s["form"] for s in info.catalog["starts"] if s.get("form")]
-    keys += [s["form"] for s in sorted(info.catalog["steps"].values(), key=_order) if s.get("form")]
+    steps = sorted(info.catalog["steps"].values(), key=lambda step: sop_order(step.get("no")))
+    keys += [s["form"] for s in steps if s.get("form")]
     out, seen = [], set()
     for key in dict.fromkeys(keys):
         try:
@@ -229,8 +225,3 @@ def _shown(forms, info: VersionInfo, data: dict) -> list[dict]:
             seen.add(name)
             out.append({"name": name, "label": field_label(name, prop), **shown_value(prop, value, name in files)})
     return out
-
-
-def _order(step: dict) -> tuple:
-    no = str(step.get("no") or "")
-    return (0, int(no), "") if no.isdigit() else (1, 0, no)

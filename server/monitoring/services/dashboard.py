@@ -8,7 +8,6 @@ one changes. Durations are working time on the agency's calendar, as the SOP's W
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
@@ -18,15 +17,16 @@ from ...kernel.actors import Actor
 from ...kernel.agency_sops import agencies_and_sops
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
+from ...kernel.stepping import ENDED
 from ...models import HumanTask, ProcessInstance, ProcessVersion, User
+from ...sop.ordering import sop_order
 from .fingerprint import etag_of
-from .stats import Sop, figures, find_sop, task_scope
+from .stats import Sop, TaskScope, figures, find_sop, task_scope
 from ...timeplan.working_clock import WorkingClock
 from .quantiles import percentile
 
 TASKS = HumanTask.__table__
 INSTANCES = ProcessInstance.__table__
-ENDED = ("completed", "cancelled")
 WEEKS_MAX = 52
 
 # The heatmap's fills by delay (a step's share on time, the ones late now counted as late).
@@ -51,10 +51,11 @@ def dashboard(alur: Alur, actor: Actor, key: str, agency: str | None = None, wee
         per_week = _weeks(s, sop, starts, now)
         counts = _statuses(s, sop)
         lead = _lead_times(s, sop, since, now, clock)
-        elements = figures(s, sop, now, since, None, open_in_window=False)
-        waits = _waiting_times(s, sop, since, now, clock)
+        scope = task_scope(s, sop)  # its two catalog walks and one query, once for the three below
+        elements = figures(s, sop, now, since, None, open_in_window=False, scope=scope)
+        waits = _waiting_times(s, scope, since, now, clock)
         active = _active_version(s, sop)
-        by_lane, by_person = _overdue_by(s, sop, now)
+        by_lane, by_person = _overdue_by(s, scope, now)
     steps = _steps(active["catalog"], elements, waits, clock.day_seconds)
     tiles = {"running": counts["running"] + counts["suspended"] + counts["error"], **counts,
              "started_week": per_week[-1]["started"], "completed_week": per_week[-1]["completed"],
@@ -127,10 +128,9 @@ def _lead_times(db, sop: Sop, since: datetime, now: datetime, clock: WorkingCloc
             "lead_p90_days": round(p90, 2) if p90 is not None else None}
 
 
-def _waiting_times(db, sop: Sop, since: datetime, now: datetime, clock: WorkingClock) -> dict[str, float]:
+def _waiting_times(db, scope: TaskScope, since: datetime, now: datetime, clock: WorkingClock) -> dict[str, float]:
     """Element id -> median working seconds from a task's creation to its completion, of the
     tasks completed since `since`."""
-    scope = task_scope(db, sop)
     rows = db.execute(select(TASKS.c.element_id, TASKS.c.created_at, TASKS.c.completed_at)
                       .select_from(scope.source)
                       .where(*scope.conditions, TASKS.c.state == "completed",
@@ -143,10 +143,9 @@ def _waiting_times(db, sop: Sop, since: datetime, now: datetime, clock: WorkingC
 
 # --- who is late now ---------------------------------------------------------------------------
 
-def _overdue_by(db, sop: Sop, now: datetime) -> tuple[list[dict], list[dict]]:
+def _overdue_by(db, scope: TaskScope, now: datetime) -> tuple[list[dict], list[dict]]:
     """Open tasks past their due time, counted by lane and by person (the assignee, or nobody
     yet: the lane has not taken it)."""
-    scope = task_scope(db, sop)
     late = and_(*scope.conditions, TASKS.c.state == "ready", TASKS.c.due_at <= now)
     joined = scope.source
     lanes = db.execute(select(TASKS.c.lane, func.count()).select_from(joined).where(late)
@@ -183,14 +182,7 @@ def _steps(catalog: dict, elements: dict, waits: dict, day_seconds: float) -> li
                      "median_wait_seconds": round(wait, 1) if wait is not None else None,
                      "median_wait_days": round(wait / day_seconds, 2) if wait is not None else None,
                      "fill": _fill(found)})
-    order = {id(row): n for n, row in enumerate(rows)}
-    return sorted(rows, key=lambda row: (_number(row["no"]), order[id(row)]))
-
-
-def _number(no: str) -> tuple:
-    """'2', '10', '3a' in their printed order; rows without a number last."""
-    found = re.match(r"\s*(\d+)(.*)", no or "")
-    return (0, int(found[1]), found[2].strip()) if found else (1, 0, no or "")
+    return sorted(rows, key=lambda row: sop_order(row["no"]))  # stable: document order among equals
 
 
 def _fill(found: dict | None) -> str:
@@ -259,10 +251,7 @@ def format_working(seconds: float | None, day_seconds: float, lang: str) -> str:
 def overview(alur: Alur, actor: Actor) -> list[dict]:
     """The SOPs of every agency the actor monitors (Pengawas or Auditor), each with running,
     overdue now and completed this week (the agency's week): three GROUP BYs in all."""
-    watched = sorted({agency_id for agency_id, _role in actor.grants
-                      if access.can(actor, "agency.monitor", access.Facts(agency_id))})
-    if not watched:
-        access.require(actor, "agency.monitor", access.Facts(next(iter(sorted(actor.agency_ids)), 0)))
+    watched = access.require_somewhere(actor, "agency.monitor")
     now = alur.clock.now()
     model_of = ProcessVersion.process_model_id
     with alur.db.transaction() as s:

@@ -19,13 +19,14 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select, union_all
 
-from ...errors import Forbidden, NotFound
+from ...errors import NotFound
 from ...kernel import access
 from ...kernel.actors import Actor
 from ...kernel.calendars import calendar_for
 from ...kernel.context import Alur
 from ...kernel.versions import version_info
 from ...models import Agency, HumanTask, ProcessInstance, ProcessModel, ProcessVersion, User
+from ...sop.ordering import sop_order
 from ...timeplan import time_left
 from ...timeplan.local_days import day_bounds
 from .list_filters import DEFAULT_SORT, STATUSES, Filters, parse_filters, parse_int, parse_sort
@@ -48,7 +49,7 @@ OPEN = TASKS.c.state == literal_column("'ready'")
 
 def monitored_agencies(actor: Actor) -> list[int]:
     """The agencies whose whole list the actor sees (Pengawas or Auditor there)."""
-    return sorted(a for a in actor.agency_ids if access.can(actor, "agency.monitor", access.Facts(a)))
+    return access.agencies_allowed(actor, "agency.monitor")
 
 
 def may_monitor(actor: Actor) -> bool:
@@ -58,8 +59,7 @@ def may_monitor(actor: Actor) -> bool:
 
 def require_monitor(actor: Actor) -> None:
     """The monitoring pages are for the Pengawas and the Auditor of an agency (403 for anyone else)."""
-    if not may_monitor(actor):
-        raise Forbidden(*access.RULES["agency.monitor"][1:])
+    access.require_somewhere(actor, "agency.monitor")
 
 
 def _staff_reads(actor: Actor):
@@ -430,11 +430,5 @@ def choices(alur: Alur, actor: Actor, process: str | None = None) -> dict:
                 steps = [{"element_id": element_id, "name": step.get("name") or element_id,
                           "sop_no": step.get("no") or "", "lane": step.get("lane") or ""}
                          for element_id, step in catalog.items() if step.get("type") in ("userTask", "manualTask")]
-                steps.sort(key=lambda step: _sop_order(step["sop_no"]))
+                steps.sort(key=lambda step: sop_order(step["sop_no"]))
     return {"processes": processes, "agencies": agencies, "steps": steps}
-
-
-def _sop_order(no: str) -> tuple:
-    """"3" before "10"; blanks last."""
-    digits = "".join(c for c in no if c.isdigit())
-    return (0, int(digits), no) if digits else (1, 0, no)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from ...engine.migrating import NotMovable
 from ...errors import Conflict, InvalidInput, NotFound
 from ...kernel import access
 from ...kernel.actors import Actor
@@ -212,15 +211,10 @@ def _move(alur: Alur, step: Step, actor: Actor, migration, old: VersionInfo, new
     if row is None or row.version_id != old.id or row.status not in OPEN_STATUSES:
         return {**_not_open(instance_id), "title": title, "status": row.status if row else None}
     access.require(actor, "instance.steer", access.Facts(agency_id=row.agency_id))
-    verdict = migration.check(row.engine_state)
+    verdict, run = migration.attempt(row.engine_state, deadlines(step.db, alur.clock, row.agency_id, row.id, new))
     item = {**_item(row.id, title, row.status, verdict), "migrated": False}
-    if not verdict.movable:
+    if run is None:
         return item
-    try:
-        run = migration.migrate(row.engine_state, deadlines(step.db, alur.clock, row.agency_id, row.id, new))
-    except NotMovable as refused:
-        reasons = [_pair(r) for r in refused.reasons]
-        return {**item, "movable": False, "reason": reasons[0], "reasons": reasons}
     db = step.db
     open_rows = db.execute(select(TASKS.c.id, TASKS.c.engine_task_id, TASKS.c.element_id, TASKS.c.name,
                                   TASKS.c.lane, TASKS.c.role_id, TASKS.c.assignee_id)

@@ -11,8 +11,6 @@ target step last, if they still hold its lane, is told. A move that is not possi
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from ...engine import moving as engine_moving
@@ -23,6 +21,7 @@ from ...kernel.context import Alur
 from ...kernel.stepping import Step, require_running, run_step
 from ...kernel.versions import version_info, xml_loader
 from ...models import HumanTask, ProcessInstance
+from ...sop.ordering import sop_order
 from .steering import check_reason
 
 TASKS = HumanTask.__table__
@@ -66,9 +65,9 @@ def targets(alur: Alur, actor: Actor, instance_id: int) -> list[dict]:
             return []
         info = version_info(s, instance.version_id)
         run = alur.engine.resume(info.id, info.process_id, xml_loader(s, info.id), instance.engine_state)
-    allowed = set(engine_moving.targets_of(run))
+    allowed = set(engine_moving.allowed_targets(run.workflow))
     steps = [s for s in info.catalog["steps"].values() if s["element_id"] in allowed]
-    steps.sort(key=lambda s: sop_order(s.get("no") or ""))  # stable: document order among equals
+    steps.sort(key=lambda s: sop_order(s.get("no")))  # stable: document order among equals
     return [{"element_id": s["element_id"], "name": s.get("name") or s["element_id"],
              "sop_no": s.get("no") or None, "lane": s.get("lane")} for s in steps]
 
@@ -103,13 +102,3 @@ def _tell_last_doer(step: Step, actor: Actor, instance, info, opened: list[dict]
                        f"\"{task['name']}\" yang pernah Anda kerjakan. Alasan: {reason}",
             message_en=f"Moved: supervisor {actor.display_name} moved \"{title}\" to step {no} "
                        f"\"{task['name']}\", which you did before. Reason: {reason}")
-
-
-_PARTS = re.compile(r"(\d+)")
-
-
-def sop_order(no: str) -> tuple:
-    """Sort key of an SOP row number ("3", "10", "3a"): by number, then text; blanks last."""
-    if not no.strip():
-        return (1, ())
-    return (0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _PARTS.split(no.strip()) if p))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Float, and_, case, cast, func, or_, select
@@ -33,6 +33,7 @@ from ...kernel.context import Alur
 from ...kernel.process_models import model_for
 from ...kernel.versions import version_info
 from ...models import ElementVisit, HumanTask, ProcessInstance, ProcessModel, ProcessVersion
+from ...timeplan.local_days import local_midnight
 
 TASKS = HumanTask.__table__
 INSTANCES = ProcessInstance.__table__
@@ -81,11 +82,13 @@ def parse_moment(value, name: str, zone, end: bool = False) -> datetime | None:
     if isinstance(value, str) and _DATE.match(value):
         try:
             day = date.fromisoformat(value)
-            if end:
-                day = day + timedelta(days=1) if day < date.max else day
-            moment = datetime.combine(day, time.min, tzinfo=zone)
-        except (ValueError, OverflowError):
-            moment = None
+        except ValueError:
+            day = None
+        if day is not None:
+            if end and day < date.max:
+                day += timedelta(days=1)
+            # past the calendar's ends in UTC (0001-01-01 at +07:00): before or after any row anyway
+            return local_midnight(day, zone.key) or (_EARLIEST if day.year < 2 else _LATEST)
     elif isinstance(value, str):
         found = _RFC3339.match(value)
         if found:
@@ -132,20 +135,21 @@ class TaskScope:
     step like this one's (the usual case; a copied SOP shares its ids), the rows are exactly those
     of the agency with the SOP's step ids: no join, and the index ix_human_task_stats (agency,
     element, duration; migration 0013) hands them over grouped and sorted, which is what keeps the
-    statistics under a second at a million task rows."""
+    statistics under a second at a million task rows. `steps`: the SOP's task element ids (any version)."""
     source: object
     conditions: tuple
+    steps: frozenset[str] = frozenset()
 
 
 def task_scope(db, sop: Sop) -> TaskScope:
     t = TASKS
-    steps = task_elements(db, sop.version_ids)
+    steps = frozenset(task_elements(db, sop.version_ids))
     others = db.scalars(select(ProcessVersion.id).join(ProcessModel, ProcessModel.id == ProcessVersion.process_model_id)
                         .where(ProcessModel.agency_id == sop.agency_id, ProcessModel.id != sop.model_id)).all()
     if steps and not steps & task_elements(db, others):
-        return TaskScope(t, (t.c.agency_id == sop.agency_id, t.c.element_id.in_(sorted(steps))))
+        return TaskScope(t, (t.c.agency_id == sop.agency_id, t.c.element_id.in_(sorted(steps))), steps)
     return TaskScope(t.join(INSTANCES, INSTANCES.c.id == t.c.instance_id),
-                     (INSTANCES.c.version_id.in_(sop.version_ids or (-1,)),))
+                     (INSTANCES.c.version_id.in_(sop.version_ids or (-1,)),), steps)
 
 
 def task_figures(db, scope: TaskScope, now: datetime, start=None, end=None,
@@ -233,11 +237,14 @@ def task_elements(db, version_ids) -> set[str]:
     return {element_id for version_id in version_ids for element_id in version_info(db, version_id).catalog["steps"]}
 
 
-def figures(db, sop: Sop, now: datetime, start=None, end=None, open_in_window: bool = True) -> dict[str, dict]:
-    """Every element with a figure: the task rows' for user tasks, visits for the rest."""
-    tasks = task_figures(db, task_scope(db, sop), now, start, end, open_in_window) if sop.version_ids else {}
+def figures(db, sop: Sop, now: datetime, start=None, end=None, open_in_window: bool = True,
+            scope: TaskScope | None = None) -> dict[str, dict]:
+    """Every element with a figure: the task rows' for user tasks, visits for the rest (`scope`:
+    the SOP's task_scope when the caller has it already)."""
+    scope = scope or task_scope(db, sop)
+    tasks = task_figures(db, scope, now, start, end, open_in_window) if sop.version_ids else {}
     reached = visit_counts(db, sop.version_ids, start, end)
-    steps = task_elements(db, sop.version_ids)
+    steps = scope.steps
     out = {}
     for element_id in sorted(set(tasks) | set(reached)):
         found = tasks.get(element_id)
