@@ -41,11 +41,15 @@ FORM_ENVELOPE = 1 * MiB
 UPLOAD_ENDPOINTS = {"api.upload_attachment": "files", "work.start_form": "files", "work.task_page": "files",
                     "api.lint_diagram": "diagram", "api.deploy_diagram": "diagram",
                     "api.save_draft": "diagram", "api.deploy_version": "diagram",
-                    "api.process_conformance": "event_log", "audit.report_log": "event_log"}
+                    "api.process_conformance": "event_log", "audit.report_log": "event_log",
+                    "api.import_sop_table": "sop_table", "modeling.import_sop": "sop_table"}
 # An auditor's uploaded event log (XES or CSV, checked and never stored): the largest file the log
 # import reads (server/audit/services/log_import.py MAX_BYTES; kept equal, not imported, since
 # the front door sits below the domains).
 EVENT_LOG_BYTES = 100 * MiB
+# An SOP table to import (XLSX, DOCX, CSV or text; never stored when refused): the largest file the
+# reader takes (server/sop/reading/zipped.py MAX_FILE_BYTES; kept equal, not imported, as above).
+SOP_TABLE_BYTES = 10 * MiB
 MAX_JSON_DEPTH = 64
 _CHUNK = 64 * 1024
 
@@ -105,6 +109,8 @@ def upload_limit(kind: str) -> int:
         return safe_xml.DEFAULT_MAX_BYTES + FORM_ENVELOPE
     if kind == "event_log":
         return EVENT_LOG_BYTES + FORM_ENVELOPE
+    if kind == "sop_table":
+        return SOP_TABLE_BYTES + FORM_ENVELOPE
     return max(current_app.extensions["alur"].files.max_bytes_by_kind.values()) + FORM_ENVELOPE
 
 

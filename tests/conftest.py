@@ -3,6 +3,7 @@ engine, the demo data, and an API client that signs in as a demo user."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,34 @@ def login(app):
 
 
 EXPECTED_DIR = Path(__file__).parent / "diagrams" / "expected"
+
+
+class PageClient:
+    """A test client signed in through the login form, sending each page's CSRF token back."""
+
+    def __init__(self, app, username):
+        self.client = app.test_client()
+        page = self.client.get("/login")
+        r = self.client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                             "csrf_token": self.token(page)})
+        assert r.status_code in (302, 303), r.get_data(as_text=True)
+
+    @staticmethod
+    def token(response) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, page_path, action, data):
+        """Posts `data` to `action` with the CSRF token of the page at `page_path`."""
+        page = self.client.get(page_path)
+        assert page.status_code == 200, page.status_code
+        return self.client.post(action, data=dict(data, csrf_token=self.token(page)))
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in("kemenpora.pemilik") -> a PageClient of that user, CSRF checked as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return lambda username: PageClient(app, username)

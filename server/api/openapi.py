@@ -156,6 +156,13 @@ REASON = closed(obj("reason", reason=REASON_TEXT))
 BPMN_UPLOAD = closed(obj("file", file=file_part("a BPMN 2.0 XML file"),
                          agency={**ref("Text"), "description": "agency slug (default: the diagram's alur.agency)"}))
 
+# The SOP AP sheet's formats (server/modeling/api_documents.py) and its one option.
+SHEET_FORMATS = (("html", "HTML", "text/html"), ("pdf", "PDF (A4 landscape, fonts embedded)", "application/pdf"),
+                 ("docx", "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+AS_SIGNED = query_param("as_signed", {"type": "string", "enum": ["1", "0", "true", "false"]},
+                        "1: the sheet as signed, Alur's marked interpretations left out (default: shown dashed, "
+                        "with a legend)")
+
 # The audit trail's filters (server/audit/api_trail.py): its list and both exports take them all.
 AUDIT_FILTERS = [
     query_param("from", {"type": "string", "format": "date"}, "events on or after this day (the agency's local time)"),
@@ -434,6 +441,29 @@ OPERATIONS = [
                                 version={"type": "integer"}, checksum={"type": "string"},
                                 created={"type": "boolean",
                                          "description": "false: the same diagram is already the latest version"}))),
+    # the official SOP document (server/modeling/api_documents.py): the SOP AP sheet and table imports
+    *[op("get", f"/processes/{{key}}/versions/{{n}}/sop.{fmt}", f"A version's SOP AP sheet (Permen PAN-RB "
+         f"35/2012) as {label}: identity page, the table with its flowchart across the actor columns, Mutu Baku; "
+         "any member of the SOP's agency",
+         path_params=[KEY, row_id("n")], query=[AGENCY, AS_SIGNED], ok=(200, label, {"type": "string"}, media),
+         errors=[403, 422]) for fmt, label, media in SHEET_FORMATS],
+    *[op("get", f"/processes/{{key}}/draft/sop.{fmt}", f"The draft's SOP AP sheet as {label} (Pemilik Proses)",
+         path_params=[KEY], query=[AGENCY, AS_SIGNED], ok=(200, label, {"type": "string"}, media),
+         errors=[403, 422]) for fmt, label, media in SHEET_FORMATS],
+    op("post", "/imports", "Import an SOP AP table (XLSX, DOCX, CSV or tab-separated text) as draft diagrams of "
+                           "the agency, with the import report; refused files (no table, no actor columns, a zip "
+                           "bomb, macros, XML with a DTD) store nothing (Pemilik Proses)",
+       body=multipart_body(closed(obj("file", file=file_part("the SOP table, at most 10 MB"),
+                                      agency={**ref("Text"), "description": "agency slug (default: the owner's only "
+                                                                            "agency)"}))),
+       ok=(201, "Imported", obj("draft_key agency drafts report", draft_key={"type": "string"},
+                                agency={"type": "string"}, drafts=array_of(obj(
+                                    "key name table errors warnings findings", key={"type": "string"},
+                                    name={"type": "string"}, table=nullable("integer"),
+                                    errors={"type": "integer"}, warnings={"type": "integer"},
+                                    findings=array_of({"type": "object"}))),
+                                report=ref("ImportReport"))),
+       errors=[409]),
     op("get", "/processes/{key}/draft", "The SOP's draft (made from the active version when none was saved), "
                                         "with headers ETag, X-Alur-Saved-By (percent-encoded) and X-Alur-Saved-At",
        path_params=[KEY], query=[AGENCY], ok=(200, "The draft's BPMN XML", {"type": "string"}, "application/xml")),
@@ -638,8 +668,9 @@ SCHEMAS = {
     "Task": obj(TASK_SUMMARY_REQUIRED + " may_act sop form history", **TASK_SUMMARY,
                 assignee=nullable("string", description="the assignee's username"),
                 assignee_name=nullable("string"), instance_status={"type": "string"}, may_act={"type": "boolean"},
-                sop={"type": "object", "description": "the SOP step: nomor, nama, no, kegiatan, kelengkapan, "
-                                                      "waktu, output, keterangan"},
+                sop={"type": "object", "description": "the SOP step: nomor, nama, no, no_cetak (the row number "
+                                                      "as printed), kegiatan, kelengkapan, waktu, output, "
+                                                      "keterangan (lists one item per line)"},
                 form=nullable("object", description="the JSON schema of the step's form"),
                 data=nullable("object"), draft=nullable("object"), previous={"type": "object"},
                 history=array_of({"type": "object"})),
@@ -654,6 +685,15 @@ SCHEMAS = {
                                   open_tasks=array_of(OPEN_TASK))),
     "LintReport": obj("filename errors warnings findings", filename={"type": "string"},
                       errors={"type": "integer"}, warnings={"type": "integer"}, findings=array_of(ref("Finding"))),
+    "ImportNote": obj("where where_en id en", where={"type": "string", "description": "where in the document "
+                                                                                  "(Indonesian), e.g. Tabel 1, baris 6"},
+                      where_en={"type": "string"}, id={"type": "string", "description": "what happened, Indonesian"},
+                      en={"type": "string"}),
+    "ImportReport": obj("read guessed unread summary", read=array_of(ref("ImportNote")),
+                        guessed=array_of(ref("ImportNote")), unread=array_of(ref("ImportNote")),
+                        summary=obj("tables rows actors decisions loops", tables={"type": "integer"},
+                                    rows={"type": "integer"}, actors={"type": "integer"},
+                                    decisions={"type": "integer"}, loops={"type": "integer"})),
     "Finding": obj("element_id severity code message_id message_en", element_id=nullable("string"),
                    severity={"enum": ["error", "warning"]}, code={"type": "string"},
                    message_id={"type": "string"}, message_en={"type": "string"}),

@@ -6,7 +6,8 @@ changes anything of an agency they are not a member of (a user of another agency
 
 | action            | object     | allowed for (inside the object's agency)                              |
 |-------------------|------------|------------------------------------------------------------------------|
-| agency.work       | agency     | every member (see its SOPs, upload files for a form)                   |
+| agency.work       | agency     | every member (see its SOPs and their SOP AP sheets, upload files for   |
+|                   |            | a form)                                                                |
 | process.start     | process    | holders of the lane of the SOP's start event                           |
 | instance.read     | instance   | Pengawas, Auditor; staff who started it, did one of its steps, claimed |
 |                   |            | one of its open tasks, or hold the lane of one of its open tasks       |
@@ -15,7 +16,8 @@ changes anything of an agency they are not a member of (a user of another agency
 | task.read         | task       | Pengawas, Auditor; holders of its lane; whoever claimed or did it      |
 | task.act          | task       | holders of its lane (claimed-by-another and done are conflicts, 409)   |
 | attachment.read   | attachment | as instance.read of its instance; before it joins one: its uploader    |
-| model.edit        | agency     | Pemilik Proses (edit, lint and deploy the agency's diagrams)           |
+| model.edit        | agency     | Pemilik Proses (edit, lint and deploy the agency's diagrams, import    |
+|                   |            | SOP tables as drafts, the draft's SOP sheet)                           |
 | audit.read        | agency     | Auditor (read everything, change nothing, export): the audit trail,    |
 |                   |            | its exports and chain verification; Pengawas, staff, Pemilik: no       |
 | agency.manage     | agency     | Admin Instansi (users, roles, lanes, calendar days)                    |

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from ..api.views import alur, api
-from ..errors import InvalidInput
+from ..api.views import alur, api, required_file
 from .services import checking, deployment
 from . import api_processes  # noqa: F401,E402  (drafts, versions, diff, new SOPs: same blueprint)
+from . import api_documents  # noqa: F401,E402  (the SOP AP sheet and table imports: same blueprint)
 
 
 def _uploaded_diagram() -> tuple[bytes, str]:
     """The diagram of a multipart `file`, or the body itself when sent as application/xml."""
     if request.mimetype in ("application/xml", "text/xml"):
         return request.get_data(cache=True), "diagram.bpmn"
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Sertakan berkas BPMN pada isian 'file' (multipart/form-data).",
-                           "Send the BPMN file in the 'file' field (multipart/form-data).",
-                           fields={"file": [{"id": "Wajib diisi.", "en": "This field is required."}]})
+    upload = required_file("Sertakan berkas BPMN pada isian 'file' (multipart/form-data).",
+                           "Send the BPMN file in the 'file' field (multipart/form-data).")
     return upload.read(), upload.filename or "diagram.bpmn"
 
 

@@ -24,10 +24,12 @@ from server.engine import load_diagram, safe_xml
 from server.engine.expressions import check_diagram_expressions
 from server.engine.specs import DIAGRAM_FUNCTIONS
 from server.errors import DiagramRejected, ExpressionRejected
+from server.sop.identity import PROPERTIES
 from server.timeplan import Recurrence
 
 from .lint_rules import (BPMN, NS, Report, View, check_process, local, parse_kode_of, properties,
                          rule_deadline_timers, rule_forms, rule_gateways, rule_tasks)
+from .lint_sheet import rule_sheet
 
 ERROR = "error"  # the severity that stops a deploy; the other is "warning"
 
@@ -194,11 +196,6 @@ def _check_engine(data: bytes, filename: str, process_id: str | None, report: Re
 
 # -- the process as a whole: identity, lanes, flows, starts ------------------------------------
 
-IDENTITY = ("sop.instansi", "sop.nomor", "sop.nama", "sop.tanggal_pembuatan", "sop.tanggal_revisi",
-            "sop.tanggal_efektif", "sop.disahkan_oleh", "sop.dasar_hukum", "sop.kualifikasi_pelaksana",
-            "sop.keterkaitan", "sop.peralatan_perlengkapan", "sop.peringatan", "sop.pencatatan_pendataan")
-
-
 def rule_identity(v: View) -> None:
     """The SOP's identity block, the agency, the pool, the escalation lane and the report list."""
     props, pid, report = properties(v.process), v.pid, v.report
@@ -209,7 +206,7 @@ def rule_identity(v: View) -> None:
     if not any(pool.get("processRef") == pid for pool in pools):
         report.warning(pid, "pool-missing", "Proses tidak berada dalam kolam (bpmn:participant).",
                        "The process is not inside a pool (bpmn:participant).")
-    missing = ", ".join(k for k in IDENTITY if k not in props)
+    missing = ", ".join(k for k in PROPERTIES if k not in props)
     if missing:
         report.warning(pid, "identity-missing", f"Blok identitas SOP tidak memuat {missing}.",
                        f"The SOP identity block lacks {missing}.")
@@ -392,4 +389,4 @@ def _on_border(event, host) -> bool:
 
 # Forms first: the later rules read the schemas it loaded.
 RULES = (rule_forms, rule_identity, rule_interpretations, rule_lanes, rule_flows, rule_starts, rule_tasks,
-         rule_gateways, rule_deadline_timers, rule_layout)
+         rule_sheet, rule_gateways, rule_deadline_timers, rule_layout)

@@ -1,5 +1,6 @@
 """The rules of docs/authoring-sops.md for a process's steps: forms, SOP rows, Waktu, decisions
-and deadline timers (lint.py holds the file-level and whole-process rules).
+and deadline timers (lint.py holds the file-level and whole-process rules, lint_sheet.py those
+of the printed SOP sheet).
 
 Each rule reads a `View` of the process and reports to a `Report`; a rule that fails on input
 nobody foresaw becomes a finding of its own, so that the other rules still run.

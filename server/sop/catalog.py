@@ -25,6 +25,13 @@ def _properties(element) -> dict[str, str]:
                                    namespaces=NS)}
 
 
+def _list_styles(props: dict[str, str]) -> dict[str, str]:
+    """Which Mutu Baku and Keterangan cells are lists (one item per line), and how the SOP
+    prints them: {"kelengkapan": "angka"}; a cell that is absent here is plain lines."""
+    return {field: props[f"sop.daftar.{field}"].strip() for field in ("kelengkapan", "waktu", "output", "keterangan")
+            if props.get(f"sop.daftar.{field}", "").strip()}
+
+
 def _text(element, path: str) -> str:
     found = element.find(path, NS)
     return (found.text or "").strip() if found is not None else ""
@@ -68,12 +75,14 @@ def read_catalog(root: etree._Element, process_id: str) -> dict:
                 "kegiatan": _text(element, "bpmn:documentation") or element.get("name") or "",
                 "lane": lane_of.get(element_id),
                 "no": props.get("sop.no", ""),
+                "no_cetak": props.get("sop.no.cetak", "") or props.get("sop.no", ""),
                 "kelengkapan": props.get("sop.kelengkapan", ""),
                 "waktu": props.get("sop.waktu", ""),
                 "waktu_kode": props.get("sop.waktu.kode", ""),
                 "waktu_acuan": props.get("sop.waktu.acuan", ""),
                 "output": props.get("sop.output", ""),
                 "keterangan": props.get("sop.keterangan", ""),
+                "daftar": _list_styles(props),
                 "form": form,
             }
         elif _KIND.get(tag) == "start":

@@ -427,9 +427,10 @@ def _normal(text: str) -> str:
 
 
 def parse_clauses(text: str) -> list[tuple[str, str]]:
-    """Split a Waktu of clauses: 'Untuk X, <waktu>; Untuk Y, <waktu>' -> [(X, kode), (Y, kode)]."""
+    """Split a Waktu of clauses: 'Untuk X, <waktu>; Untuk Y, <waktu>' -> [(X, kode), (Y, kode)];
+    the clauses may also stand one per line, as a list the SOP prints (docs/authoring-sops.md)."""
     clauses = []
-    for part in text.split(";"):
+    for part in (p for p in re.split(r"[;\n]", text) if p.strip()):
         match = _WORD_CLAUSE.match(" ".join(part.split()))
         if not match:
             raise ValueError(f"Waktu clause {part.strip()!r} is not 'Untuk <kind>, <waktu>'")

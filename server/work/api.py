@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, send_file
 
-from ..api.views import alur, api, json_body
+from ..api.views import alur, api, json_body, required_file
 from ..errors import InvalidInput
 from .services import attachments, inbox, instances, processes, tasks
 
@@ -65,11 +65,8 @@ def complete_task(task_id: int):
 
 @api.post("/attachments")
 def upload_attachment():
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Sertakan berkas pada isian 'file' (multipart/form-data).",
-                           "Send the file in the 'file' field (multipart/form-data).",
-                           fields={"file": [{"id": "Wajib diisi.", "en": "This field is required."}]})
+    upload = required_file("Sertakan berkas pada isian 'file' (multipart/form-data).",
+                           "Send the file in the 'file' field (multipart/form-data).")
     result = attachments.upload(alur(), g.actor, upload.stream, upload.filename or "berkas",
                                 agency=request.form.get("agency"))
     return jsonify(result), 201

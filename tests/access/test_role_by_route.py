@@ -71,6 +71,8 @@ def everyone(status: int = 200, anon: int | None = None) -> dict:
 # of its open task; of the open task: the Pengawas, the Auditor and the lane.
 INSTANCE_READERS = {"lane": 200, "starter": 200, "pengawas": 200, "auditor": 200}
 TASK_READERS = {"lane": 200, "pengawas": 200, "auditor": 200}
+# Every member of the agency (the SOP AP sheet of a version): all but the other agency's user.
+MEMBERS = {p: 200 for p in SIGNED_IN if p != "other_agency"}
 
 API = {
     "api.token": Route("POST", "/api/v1/auth/token", everyone(401, anon=401), body={"username": "x", "password": "y"}),
@@ -122,6 +124,12 @@ API = {
     "api.create_process": Route("POST", "/api/v1/processes", {"pemilik": 201},
                                 body={"name": "SOP Uji Akses", "nomor": "1/2026", "lanes": ["Pelaksana"]}),
     "api.diff_versions": Route("GET", f"/api/v1/processes/{KEY}/diff?from=1&to=1", {"pemilik": 200}),
+    # the SOP AP sheet: a version's for every member of the agency, the draft's for its Pemilik Proses;
+    # importing an SOP table: the Pemilik Proses (whose PDF is no table: 422, nothing stored)
+    "api.version_sheet": Route("GET", f"/api/v1/processes/{KEY}/versions/1/sop.html", MEMBERS),
+    "api.draft_sheet": Route("GET", f"/api/v1/processes/{KEY}/draft/sop.docx", {"pemilik": 200}),
+    "api.import_sop_table": Route("POST", "/api/v1/imports", {"pemilik": 422}, body={"agency": "kemenpora"},
+                                  files=True),
     # the SOP dashboard's figures: the agency's Pengawas and Auditor
     "api.process_stats": Route("GET", f"/api/v1/processes/{KEY}/stats", {"pengawas": 200, "auditor": 200}),
     # migration of open instances: the dry run for the Pengawas and the Auditor, who pass the policy and
@@ -186,6 +194,12 @@ PAGES = {
     # a process owner's read-only pages: one version, the diff of two (the seed's only version against itself)
     "modeling.version_view": Route("GET", f"/model/kemenpora/{KEY}/versions/1", {"pemilik": 200}),
     "modeling.diff": Route("GET", f"/model/kemenpora/{KEY}/diff", {"pemilik": 200}),
+    # the SOP AP sheet's pages and files; the import form
+    "modeling.version_sheet": Route("GET", f"/model/kemenpora/{KEY}/versions/1/sop", MEMBERS),
+    "modeling.version_sheet_file": Route("GET", f"/model/kemenpora/{KEY}/versions/1/sop.html", MEMBERS),
+    "modeling.draft_sheet": Route("GET", f"/model/kemenpora/{KEY}/draft/sop", {"pemilik": 200}),
+    "modeling.draft_sheet_file": Route("GET", f"/model/kemenpora/{KEY}/draft/sop.html", {"pemilik": 200}),
+    "modeling.import_sop": Route("GET", "/model/import", {"pemilik": 200}),
     # the modeler on the SOP's draft
     "modeling.edit": Route("GET", f"/model/kemenpora/{KEY}/edit", {"pemilik": 200}),
     # the migration screen: the dry run for the Pengawas and the Auditor; migrating for the Pengawas only

@@ -9,37 +9,6 @@ import pytest
 from server.admin.services import people
 from server.kernel import accounts
 
-from ..conftest import DEMO_PASSWORD
-
-
-class Client:
-    """A test client signed in through the login form, sending each page's CSRF token back."""
-
-    def __init__(self, app, username):
-        self.client = app.test_client()
-        page = self.client.get("/login")
-        r = self.client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
-                                             "csrf_token": self.token(page)})
-        assert r.status_code in (302, 303), r.get_data(as_text=True)
-
-    @staticmethod
-    def token(response) -> str:
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)).group(1)
-
-    def get(self, path, **kw):
-        return self.client.get(path, **kw)
-
-    def post(self, page_path, action, data):
-        """Posts `data` to `action` with the CSRF token of the page at `page_path`."""
-        page = self.client.get(page_path)
-        assert page.status_code == 200, page.status_code
-        return self.client.post(action, data=dict(data, csrf_token=self.token(page)))
-
-
-@pytest.fixture
-def signed_in(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return lambda username: Client(app, username)
 
 
 ADMIN = "kemenpora.admin_instansi"

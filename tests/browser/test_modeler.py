@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
+from lxml import etree
 
+from server.modeling.services import drafts
+
+from tests.bpmn_props import properties_of
+
+from ..modeling.helpers import actor
 from .conftest import expect, login, shot, visit, watch_page
 
 OWNER = "kemenpora.pemilik"
@@ -163,9 +170,7 @@ def test_owner_edits_a_task_row_its_waktu_and_its_form(page, live_server):
 def test_process_identity_and_decision_in_the_panel(page, live_server):
     problems = _watch(page)
     _open_modeler(page, live_server)
-    pool = page.evaluate("window.alurModeler.get('elementRegistry').filter(e => e.type === 'bpmn:Participant')[0].id")
-    # the pool is larger than the canvas: selected as a click on its name band would
-    page.evaluate("(id) => { const m = window.alurModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }", pool)
+    pool = _select_pool(page)
     panel = page.locator("#alur-properties")
     identity = panel.locator("[data-group-id='group-alur-identity']")
     expect(identity.locator(".bio-properties-panel-group-header-title")).to_have_text("Identitas SOP")
@@ -193,6 +198,128 @@ def test_process_identity_and_decision_in_the_panel(page, live_server):
     condition = page.evaluate("""(id) => { const bo = window.alurModeler.get('elementRegistry').get(id).businessObject;
         return [bo.name, bo.conditionExpression.body]; }""", flows[0])
     assert condition == ["Setuju", 'keputusan == "Setuju"']
+    assert not problems, "\n".join(problems)
+    assert not _csp(page), _csp(page)
+
+
+def _open_group(panel, group_id: str):
+    group = panel.locator(f"[data-group-id='group-{group_id}']")
+    header = group.locator(".bio-properties-panel-group-header")
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+    return group
+
+
+def _fill(panel, entry_id: str, value: str):
+    field = panel.locator(f"#bio-properties-panel-{entry_id}")
+    field.fill(value)
+    field.blur()
+    return field
+
+
+def _saved_draft(page, live_server, expected: dict[str, dict[str, str]]):
+    """The owner's draft as the server holds it once the page says it is saved and it holds the
+    expected properties ({element id: {name: value}}): the panel commits a field after a pause in
+    typing and autosave runs after a pause in editing, so a save may cover only the edits before it;
+    each save ends in "Tersimpan", the next one follows by itself."""
+    alur = live_server.app.extensions["alur"]
+    deadline = time.monotonic() + 20
+    while True:
+        expect(page.locator(".alur-draft-status")).to_have_text(re.compile(r"^Tersimpan \d\d\.\d\d"), timeout=10_000)
+        root = etree.fromstring(drafts.get(alur, actor(alur, OWNER), KEY)["xml"].encode("utf-8"))
+        found = {element_id: {name: properties_of(root, element_id).get(name) for name in values}
+                 for element_id, values in expected.items()}
+        if found == expected or time.monotonic() > deadline:
+            assert found == expected
+            return root
+        page.wait_for_timeout(250)
+
+
+def _select_pool(page) -> str:
+    """The pool is larger than the canvas: selected as a click on its name band would; its id."""
+    return page.evaluate("""() => { const m = window.alurModeler;
+        const pool = m.get('elementRegistry').filter(e => e.type === 'bpmn:Participant')[0];
+        m.get('selection').select(pool); return pool.id; }""")
+
+
+@pytest.mark.viewport(1366, 900)
+def test_the_sop_sheet_in_the_panel_is_saved_in_the_draft(page, live_server):
+    """What the printed SOP sheet keeps, edited in the panel in Indonesian: the table's title, a
+    heading as printed, "no Keterangan column", the document and its table number (a wrong one
+    refused under the field), a label as printed and the signer's NIP on the process, a task's list
+    style and printed number, a terminator's row; the autosaved draft on the server holds each."""
+    problems = _watch(page)
+    _open_modeler(page, live_server)
+    panel = page.locator("#alur-properties")
+    _select_pool(page)
+    sheet = _open_group(panel, "alur-sheet")
+    expect(sheet.locator(".bio-properties-panel-group-header-title")).to_have_text("Lembar SOP")
+    expect(sheet).to_contain_text("Judul kolom: Kegiatan")
+    expect(panel.locator("#bio-properties-panel-alur-sop-judul_tabel")).to_have_value(
+        "Pengelolaan Publikasi Media Sosial Kehumasan")
+    _fill(panel, "alur-sop-judul_tabel", "Publikasi Media Sosial Biro Humas")
+    heading = panel.locator("#bio-properties-panel-alur-sop-kolom-kegiatan")
+    expect(heading).to_have_value("Kegiatan")
+    heading.fill("Uraian Prosedur")
+    heading.blur()
+    column = panel.locator("#bio-properties-panel-alur-sop-kolom-keterangan-ada")
+    expect(column).to_be_checked()
+    column.uncheck()
+    expect(panel.locator("#bio-properties-panel-alur-sop-kolom-keterangan")).to_have_count(0)
+    # a table number that is no number: the panel says so and keeps it out of the diagram
+    _fill(panel, "alur-sop-dokumen", "kemenpora-humas")
+    tabel = _fill(panel, "alur-sop-dokumen-tabel", "satu")
+    error = panel.locator("[data-entry-id='alur-sop-dokumen-tabel'] .bio-properties-panel-error")
+    expect(error).to_have_text("Nomor tabel berupa bilangan bulat mulai 1.")   # shown once the value is offered
+    assert 'name="sop.dokumen.tabel"' not in _xml(page)
+    tabel.fill("2")
+    tabel.blur()
+    expect(error).to_have_count(0)
+
+    identity = _open_group(panel, "alur-identity")
+    expect(panel.locator("#bio-properties-panel-alur-sop-disahkan_oleh")).to_have_value("Kepala Biro Humas dan Umum")
+    expect(panel.locator("#bio-properties-panel-alur-sop-disahkan_oleh-nama")).to_have_value("Triyono, SP., M.Si")
+    nip = panel.locator("#bio-properties-panel-alur-sop-disahkan_oleh-nip")
+    expect(nip).to_have_value("19740605 200012 1 001")
+    _fill(panel, "alur-sop-disahkan_oleh-nip", "19740605 200012 1 002")
+    expect(panel.locator("#bio-properties-panel-alur-sop-daftar-dasar_hukum")).to_have_value("angka")
+    expect(identity).to_contain_text("Label tercetak: Tanggal efektif")
+    label = panel.locator("#bio-properties-panel-alur-sop-label-tanggal_efektif")
+    label.fill("Tanggal Pengesahan")
+    label.blur()
+
+    _select(page, "s04_produksi_konten")
+    _open_group(panel, "alur-sop-row")
+    style = panel.locator("#bio-properties-panel-alur-sop-daftar-kelengkapan")
+    expect(style).to_have_value("angka")
+    expect(panel.locator("[data-entry-id='alur-sop-daftar-kelengkapan'] label")).to_have_text("Kelengkapan: gaya daftar")
+    style.select_option("strip")
+    expect(panel.locator("#bio-properties-panel-alur-sop-no-cetak")).to_have_value("")
+    _fill(panel, "alur-sop-no-cetak", "4a")
+
+    _select(page, "selesai_dipublikasikan")
+    terminator = _open_group(panel, "alur-sheet")
+    expect(terminator).to_contain_text("Baris terminator")
+    row = panel.locator("#bio-properties-panel-alur-sop-baris")
+    row.fill("8")
+    row.blur()
+
+    root = _saved_draft(page, live_server, {
+        KEY: {"sop.judul_tabel": "Publikasi Media Sosial Biro Humas", "sop.kolom.kegiatan": "Uraian Prosedur",
+              "sop.kolom.keterangan": "",   # an empty heading: the sheet has no Keterangan column
+              "sop.dokumen": "kemenpora-humas", "sop.dokumen.tabel": "2",
+              "sop.label.tanggal_efektif": "Tanggal Pengesahan", "sop.disahkan_oleh.nip": "19740605 200012 1 002"},
+        "s04_produksi_konten": {"sop.daftar.kelengkapan": "strip", "sop.no.cetak": "4a"},
+        "selesai_dipublikasikan": {"sop.baris": "8"}})
+    assert properties_of(root, KEY)["sop.disahkan_oleh.nama"] == "Triyono, SP., M.Si"   # the fields left alone stay
+
+    # ticked again: the property goes, and the standard heading with it
+    _select_pool(page)
+    _open_group(panel, "alur-sheet")
+    panel.locator("#bio-properties-panel-alur-sop-kolom-keterangan-ada").check()
+    expect(panel.locator("#bio-properties-panel-alur-sop-kolom-keterangan")).to_have_value("")
+    assert 'name="sop.kolom.keterangan"' not in _xml(page)
+    shot(page, "modeler-sop-sheet")
     assert not problems, "\n".join(problems)
     assert not _csp(page), _csp(page)
 

@@ -152,20 +152,166 @@ def test_rows(exp_path):
         assert d.lane_of[row["task"]] == row["lane"], row["task"]
         for key in ("no", "kelengkapan", "waktu", "output"):
             assert props.get(f"sop.{key}") == row[key], f"{row['task']} sop.{key}"
+        assert props.get("sop.keterangan", "") == row["keterangan"], f"{row['task']} sop.keterangan"
+        assert props.get("sop.no.cetak") == row.get("no_cetak"), f"{row['task']} sop.no.cetak"
+        assert daftar(props) == row.get("daftar", {}), f"{row['task']} sop.daftar.*"
+
+
+def daftar(props):
+    """The list styles an element's properties give: {"kelengkapan": "angka", ...}."""
+    return {name[len("sop.daftar."):]: value for name, value in props.items() if name.startswith("sop.daftar.")}
+
+
+def seed_text(exp):
+    """The seed's extracted text, raw; skips the test when ../shared is not there."""
+    seeds = sorted(SHARED.glob(f"seeds/{exp['seed']}_*.txt"))
+    if not seeds:
+        pytest.skip(f"seed {exp['seed']} not found under {SHARED}")
+    return seeds[0].read_text(encoding="utf-8")
+
+
+def items(key, value):
+    """A cell's items: one per line. A Waktu of clauses keeps "; " between its clauses (the time
+    parser, server/timeplan parse_clauses, splits it there), so its clauses are its items."""
+    lines = [line for line in value.split("\n") if line.strip()]
+    if key == "waktu" and value.lower().startswith("untuk "):
+        lines = [part for line in lines for part in line.split("; ")]
+    return lines
 
 
 @params
 def test_rows_use_the_seeds_words(exp_path):
-    """Lists are joined with '; ' (conventions), so each item must appear in the seed text."""
+    """Lists are one item per line (conventions), so each item must appear in the seed text."""
     exp = expected(exp_path)
-    seeds = sorted(SHARED.glob(f"seeds/{exp['seed']}_*.txt"))
-    if not seeds:
-        pytest.skip(f"seed {exp['seed']} not found under {SHARED}")
-    seed = normalize(seeds[0].read_text(encoding="utf-8"))
+    seed = normalize(seed_text(exp))
     for row in exp["rows"]:
-        for key in ("kelengkapan", "waktu", "output"):
-            for item in normalize(row[key]).split("; "):
-                assert item.rstrip(".") in seed, f"{row['task']} {key}: {item!r} is not the seed's text"
+        for key in ("kelengkapan", "waktu", "output", "keterangan"):
+            for item in items(key, row[key]):
+                assert normalize(item).rstrip(".") in seed, f"{row['task']} {key}: {item!r} is not the seed's text"
+
+
+MARKERS = {"angka": r"\d+\.?", "strip": r"-", "huruf": r"[a-z]\."}
+
+
+def assert_listed(seed, where, value, style):
+    """Each item of a list stands in the seed after the marker of its style: "1. ", "- ", "a. "."""
+    assert style in MARKERS, f"{where}: unknown list style {style!r}"
+    found = items("", value)
+    assert found, f"{where}: a list style on an empty value"
+    for n, item in enumerate(found):
+        marker = {"angka": rf"{n + 1}\.?", "huruf": rf"{'abcdefghij'[n]}\."}.get(style, MARKERS[style])
+        pattern = rf"(?:^|\s){marker}\s*{re.escape(normalize(item))}"
+        assert re.search(pattern, seed), f"{where}: {item!r} is not printed as item {n + 1} of a list styled {style}"
+
+
+@params
+def test_lists_keep_their_style(exp_path):
+    """A cell or identity field printed as a list says so (sop.daftar.*), and a row's cell of
+    several lines is always such a list: the seed printed its items with their markers."""
+    exp, d = expected(exp_path), diagram(exp_path)
+    seed = normalize(seed_text(exp))
+    for row in exp["rows"]:
+        props = d.properties(row["task"])
+        for key, style in daftar(props).items():
+            assert key in ("kelengkapan", "output", "waktu", "keterangan"), f"{row['task']} sop.daftar.{key}"
+            assert_listed(seed, f"{row['task']} {key}", props[f"sop.{key}"], style)
+        for key in ("kelengkapan", "output", "keterangan"):
+            if "\n" in props.get(f"sop.{key}", ""):
+                assert key in daftar(props), f"{row['task']} {key}: several lines but no sop.daftar.{key}"
+    process = d.properties(exp["process_id"])
+    for key, style in daftar(process).items():
+        assert f"sop.{key}" in process, f"sop.daftar.{key} styles no identity field"
+        assert_listed(seed, f"sop.{key}", process[f"sop.{key}"], style)
+
+
+@params
+def test_the_sheet_as_printed(exp_path):
+    """Headings, labels, title and signer as the seed prints them; the signer in three parts."""
+    exp, d = expected(exp_path), diagram(exp_path)
+    sheet, props = exp["sheet"], d.properties(exp["process_id"])
+    seed = normalize(seed_text(exp))
+    assert {k[len("sop.kolom."):]: v for k, v in props.items() if k.startswith("sop.kolom.")} == sheet["kolom"]
+    assert {k[len("sop.label."):]: v for k, v in props.items() if k.startswith("sop.label.")} == sheet["label"]
+    assert props.get("sop.judul_tabel", "") == sheet["judul_tabel"]
+    assert daftar(props) == sheet["daftar"]
+    signer = sheet["disahkan_oleh"]
+    assert (props["sop.disahkan_oleh"], props["sop.disahkan_oleh.nama"], props["sop.disahkan_oleh.nip"]) == (
+        signer["jabatan"], signer["nama"], signer["nip"])
+    assert "\n" not in props["sop.disahkan_oleh"] and "NIP" not in props["sop.disahkan_oleh"], "position only"
+    printed = [*sheet["kolom"].values(), *sheet["label"].values(), sheet["judul_tabel"], *signer.values()]
+    for text in filter(None, printed):
+        assert normalize(text) in seed, f"{text!r} is not printed in the seed"
+    assert signer["nip"] == "" or f"NIP {signer['nip']}" in seed or f"NIP. {signer['nip']}" in seed
+    # a field to confirm names a property the process has (moved with the parts it concerns)
+    for name in props:
+        if name.startswith("alur.konfirmasi."):
+            assert name[len("alur.konfirmasi."):] in props, f"{name} concerns no property"
+
+
+def seed_row(seed, printed, kegiatan):
+    """The seed's line for a row: it starts with the printed number (maybe with a dot), then the Kegiatan."""
+    start = normalize(kegiatan)[:40]
+    for line in seed.splitlines():
+        cells = line.split("\t")
+        if cells[0].strip().rstrip(".") == printed and len(cells) > 1 and normalize(cells[1]).startswith(start):
+            return cells
+    return None
+
+
+@params
+def test_rows_numbered_as_printed(exp_path):
+    """sop.no.cetak where the seed's number differs (DKI prints "5" twice); else sop.no is printed."""
+    exp, d = expected(exp_path), diagram(exp_path)
+    seed = seed_text(exp)
+    for row in exp["rows"]:
+        doc = d.element(row["task"]).find("bpmn:documentation", NS).text
+        printed = row.get("no_cetak") or row["no"]
+        assert seed_row(seed, printed, doc), f"{row['task']}: no row {printed} \"{doc[:40]}...\" in the seed"
+        assert row.get("no_cetak") != row["no"], "sop.no.cetak only where it differs"
+
+
+@params
+def test_terminators_stand_in_their_rows(exp_path):
+    """sop.baris puts a start or end in a row's band: in the seed that row holds the terminator's
+    word (mulai, selesai) in the column of the event's lane."""
+    exp, d = expected(exp_path), diagram(exp_path)
+    events = d.ids("startEvent") + d.ids("endEvent")
+    found = {e: d.properties(e)["sop.baris"] for e in events if "sop.baris" in d.properties(e)}
+    assert found == exp["sheet"]["terminator_baris"]
+    if not found:
+        return
+    seed, lanes = seed_text(exp), [lane.get("name") for lane in d.lanes]
+    for event, baris in found.items():
+        (row,) = [r for r in exp["rows"] if r["no"] == baris]
+        doc = d.element(row["task"]).find("bpmn:documentation", NS).text
+        cells = seed_row(seed, row.get("no_cetak") or baris, doc)
+        word = "mulai" if event in d.ids("startEvent") else "selesai"
+        assert word in cells[2 + lanes.index(d.lane_of[event])].lower(), f"{event}: no {word} in row {baris}"
+
+
+def test_one_document_of_several_processes():
+    """Nomporejo's two tables are one document: each table's processes merge into rows 1..n, and
+    all its processes carry the same identity block and headings."""
+    documents = {}
+    for exp_path in EXPECTED:
+        exp = expected(exp_path)
+        doc = exp["sheet"].get("dokumen")
+        props = diagram(exp_path).properties(exp["process_id"])
+        assert (props.get("sop.dokumen"), props.get("sop.dokumen.tabel")) == (
+            (doc["id"], doc["tabel"]) if doc else (None, None))
+        if doc:
+            documents.setdefault(doc["id"], []).append((exp, props))
+    assert set(documents) == {"nomporejo-produksi-konten"}
+    for members in documents.values():
+        shared = [{k: v for k, v in props.items() if k.startswith("sop.") and not k.startswith("sop.dokumen")}
+                  for _, props in members]
+        assert all(s == shared[0] for s in shared), "one identity block and one set of headings"
+        tables = {}
+        for exp, props in members:
+            tables.setdefault(props["sop.dokumen.tabel"], []).extend(int(r["no"]) for r in exp["rows"])
+        assert sorted(tables) == ["1", "2"]
+        for numbers in tables.values():
+            assert sorted(numbers) == list(range(1, len(numbers) + 1)), "rows 1..n, none twice"
 
 
 @params

@@ -14,14 +14,13 @@ from lxml import etree
 
 from server.formschema import FormCatalog
 from server.modeling.lint import Finding, errors, lint
+from tests.bpmn_props import NS, by_id, prop, set_prop
 
 REPO = Path(__file__).resolve().parents[2]
 BPMN_FILES = sorted((REPO / "bpmn").glob("*.bpmn"))
 SEED = REPO / "bpmn" / "000_kemenpora_publikasi_media_sosial.bpmn"
 REPORT_SEED = REPO / "bpmn" / "002_nomporejo_laporan_website.bpmn"
 PID = "kemenpora_publikasi_media_sosial"
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 TASK = "s03_bahas_konsep_konten"      # a user task with a form and a Waktu (P1D)
 NO_FLOW = "f_g06_s05"                  # the "Tidak" flow of the decision gateway g06_disetujui
 
@@ -37,17 +36,6 @@ def summary(findings: list[Finding]) -> list[tuple]:
 
 def seed_root(path: Path = SEED):
     return etree.fromstring(path.read_bytes())
-
-
-def by_id(root, element_id: str):
-    (el,) = root.xpath("//*[@id=$id]", id=element_id)
-    return el
-
-
-def prop(el, name: str):
-    found = el.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property[@name=$n]",
-                     namespaces=NS, n=name)
-    return found[0] if found else None
 
 
 def rename(root, old: str, new: str) -> None:
@@ -177,7 +165,42 @@ def _unexplained_interpretation(root):
     prop(by_id(root, "mulai_permohonan"), "alur.tafsiran").set("value", " ")
 
 
+def process_of(root):
+    return root.find("bpmn:process", NS)
+
+
+ROW4 = "s04_produksi_konten"   # its Kelengkapan and Output are numbered lists (sop.daftar.* "angka")
+END = "selesai_dipublikasikan"
+
+
 MUTATIONS = {
+    "unknown list style": (lambda root: set_prop(by_id(root, ROW4), "sop.daftar.kelengkapan", "nomor"),
+                           [("warning", "daftar-style-unknown", ROW4)]),
+    "list style of a field that is no list": (lambda root: set_prop(by_id(root, ROW4), "sop.daftar.no", "angka"),
+                                              [("warning", "daftar-field-unknown", ROW4)]),
+    "unknown identity list style": (lambda root: set_prop(process_of(root), "sop.daftar.dasar_hukum", "romawi"),
+                                    [("warning", "daftar-style-unknown", PID)]),
+    "table number that is no number": (lambda root: (set_prop(process_of(root), "sop.dokumen", "kemenpora-humas"),
+                                                     set_prop(process_of(root), "sop.dokumen.tabel", "satu")),
+                                       [("error", "dokumen-tabel-invalid", PID)]),
+    "table number zero": (lambda root: (set_prop(process_of(root), "sop.dokumen", "kemenpora-humas"),
+                                        set_prop(process_of(root), "sop.dokumen.tabel", "0")),
+                          [("error", "dokumen-tabel-invalid", PID)]),
+    "table number without a document": (lambda root: set_prop(process_of(root), "sop.dokumen.tabel", "2"),
+                                        [("warning", "dokumen-missing", PID)]),
+    "terminator in a row that does not exist": (lambda root: set_prop(by_id(root, END), "sop.baris", "9"),
+                                                [("warning", "baris-unknown", END)]),
+    "printed row number on a gateway": (lambda root: set_prop(by_id(root, "g06_disetujui"), "sop.no.cetak", "6"),
+                                        [("warning", "sheet-property-misplaced", "g06_disetujui")]),
+    "terminator row on a task": (lambda root: set_prop(by_id(root, TASK), "sop.baris", "3"),
+                                 [("warning", "sheet-property-misplaced", TASK)]),
+    "heading of a column the table has not": (lambda root: set_prop(process_of(root), "sop.kolom.catatan", "Catatan"),
+                                              [("warning", "sheet-property-unknown", PID)]),
+    "label of a field the identity has not": (lambda root: set_prop(process_of(root), "sop.label.penanggung_jawab",
+                                                                    "Penanggung Jawab"),
+                                              [("warning", "sheet-property-unknown", PID)]),
+    "table heading on a task": (lambda root: set_prop(by_id(root, TASK), "sop.kolom.kegiatan", "Uraian Prosedur"),
+                                [("warning", "sheet-property-misplaced", TASK)]),
     "waktu BOGUS": (_bogus_waktu, [("error", "waktu-kode-invalid", TASK)]),
     "unnamed gateway flow": (_unnamed_flow, [("error", "gateway-flow-unnamed", NO_FLOW)]),
     "task outside every lane": (_task_outside_lanes, [("error", "task-outside-lane", TASK)]),
@@ -220,6 +243,30 @@ def test_each_mutation_gives_exactly_its_finding(mutate, expected, forms):
     assert summary(findings) == sorted(expected)
     for f in findings:
         assert f.message_id and f.message_en and f.message_id != f.message_en
+
+
+def test_sheet_properties_that_are_right_give_no_finding(forms):
+    """The other side of the sheet mutations: the same properties, well set, lint clean."""
+    root = seed_root()
+    process = process_of(root)
+    set_prop(process, "sop.dokumen", "kemenpora-humas")
+    set_prop(process, "sop.dokumen.tabel", "2")
+    set_prop(process, "sop.kolom.keterangan", "")          # no Keterangan column
+    set_prop(process, "sop.label.tanggal_efektif", "Tgl. Pengesahan")
+    set_prop(process, "sop.daftar.peringatan", "")
+    set_prop(by_id(root, ROW4), "sop.daftar.keterangan", "huruf")
+    set_prop(by_id(root, TASK), "sop.no.cetak", "3a")
+    set_prop(by_id(root, END), "sop.baris", "8")
+    set_prop(by_id(root, "mulai_permohonan"), "sop.baris", "1")
+    assert lint(serialise(root), SEED.name, forms) == []
+
+
+def test_sheet_finding_on_the_process_reads_as_a_sentence(forms):
+    root = seed_root()
+    set_prop(process_of(root), "sop.daftar.dasar_hukum", "romawi")
+    (finding,) = lint(serialise(root), SEED.name, forms)
+    assert finding.message_id.startswith("Proses: sop.daftar.dasar_hukum \"romawi\" bukan gaya daftar")
+    assert finding.message_en.startswith("Process: sop.daftar.dasar_hukum \"romawi\" is not a list style")
 
 
 def test_waktu_finding_names_the_task_in_words(forms):

@@ -6,16 +6,9 @@ from __future__ import annotations
 import pytest
 
 from server.modeling.services import drafts, versions
-from tests.admin.test_admin_pages import Client
 from tests.modeling.helpers import KEMENPORA, KEY, actor
 
 OWNER = "kemenpora.pemilik"
-
-
-@pytest.fixture
-def signed_in(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return lambda username: Client(app, username)
 
 
 def test_the_owner_sees_the_agencys_sops_with_their_state(signed_in, seeded):

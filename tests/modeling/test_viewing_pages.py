@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from server.modeling.services import versions
-from tests.admin.test_admin_pages import Client
+from tests.conftest import PageClient
 from tests.modeling.helpers import KEMENPORA, KEY, actor
 
 OWNER = "kemenpora.pemilik"
@@ -20,7 +20,7 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiffworkflow": "h
 
 @pytest.fixture
 def owner(app):
-    return Client(app, OWNER)
+    return PageClient(app, OWNER)
 
 
 def _second_version(alur):

@@ -23,6 +23,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "task.escalated": ("Tugas dieskalasi (lewat tenggat)", "Task escalated (past its due time)"),
     "timer.fired": ("Pewaktu berjalan", "Timer fired"),
     "process.created": ("SOP dibuat", "SOP created"),
+    "process.imported": ("SOP diimpor dari tabel", "SOP imported from a table"),
     "process.deployed": ("Versi SOP diterapkan", "SOP version deployed"),
     "process.activated": ("Versi SOP diaktifkan", "SOP version activated"),
     "process.marked_official": ("Versi SOP ditandai resmi", "SOP version marked official"),

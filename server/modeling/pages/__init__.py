@@ -10,5 +10,6 @@ pages = Blueprint("modeling", __name__, url_prefix="/model", template_folder="..
 from . import viewing  # noqa: E402,F401  (routes: a version read-only, the diff of two)
 from . import catalogue  # noqa: E402,F401  (routes: the owner's SOPs, a new SOP, versions)
 from . import editor  # noqa: E402,F401  (route: the modeler)
+from . import documents  # noqa: E402,F401  (routes: the SOP AP sheet, importing SOP tables)
 
 __all__ = ["pages"]

@@ -4,7 +4,6 @@ SOP starts as a draft of a new process model; its first deploy makes version 1."
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml import etree
 from sqlalchemy import select
@@ -15,7 +14,8 @@ from ...kernel import access, audit
 from ...kernel.actors import Actor
 from ...kernel.context import Alur
 from ...models import Agency, ProcessDraft, ProcessModel, ProcessVersion
-from ..lint import IDENTITY
+from ...sop.identity import NAME_MAX, PROPERTIES
+from ...sop.slugs import fresh, key_of
 from ..lint_rules import BPMN, NS
 from . import diagrams
 from .lookup import owned_agencies, owned_model
@@ -26,7 +26,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 ALUR = "urn:alur:bpmn:1.0"
 NSMAP = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "spiffworkflow": SPIFF, "alur": ALUR}
 
-NAME_MAX, NOMOR_MAX, LANE_MAX, LANES_MAX, KEY_MAX = 300, 200, 300, 30, 60
+NOMOR_MAX, LANE_MAX, LANES_MAX, KEY_MAX = 200, 300, 30, 60
 # The template's own element ids; a key equal to one of them gets a suffix.
 TEMPLATE_IDS = {"mulai", "selesai", "f_mulai_selesai"}
 
@@ -53,11 +53,11 @@ def create(alur: Alur, actor: Actor, name: str, nomor: str = "", lanes: list | N
     now = alur.clock.now()
     try:
         with alur.db.transaction() as s:
-            target = _agency(s, actor, agency, errors)
+            target = target_agency(s, actor, agency, errors)
             source = _source(s, actor, copy_of, copy_agency or (target.slug if target else None), errors) \
                 if copy_of else None
             if errors:
-                raise _invalid(errors)
+                raise refused_fields(errors)
             key = _unique_key(s, target.id, name, taken=source[2] if source else set())
             if source:
                 xml = _copy(source[0], source[1], key, name, nomor, target)
@@ -109,13 +109,14 @@ def _check(name: str, nomor: str, lanes: list[str], template: bool) -> dict:
     return errors
 
 
-def _invalid(errors: dict) -> InvalidInput:
+def refused_fields(errors: dict) -> InvalidInput:
     return InvalidInput("Periksa isian yang ditandai; SOP belum dibuat.",
                         "Check the marked fields; the SOP was not created.", fields=errors)
 
 
-def _agency(s, actor: Actor, slug: str | None, errors: dict) -> Agency | None:
-    """The agency the SOP belongs to: the one named, or the owner's only one."""
+def target_agency(s, actor: Actor, slug: str | None, errors: dict) -> Agency | None:
+    """The agency a new SOP belongs to: the one named, or the owner's only one (403 for someone who
+    owns none; a message in `errors["agency"]` when the name is unknown or the choice is open)."""
     owned = owned_agencies(s, actor)
     if not owned:
         raise Forbidden(*access.RULES["model.edit"][1:])
@@ -158,25 +159,15 @@ def _source(s, actor: Actor, copy_of: str, agency: str | None, errors: dict):
 
 
 def slug_of(text: str) -> str:
-    """An ASCII id from a name: 'Publikasi Berita (Website)' -> 'publikasi_berita_website'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-    if len(slug) > KEY_MAX:
-        slug = slug[:KEY_MAX].rsplit("_", 1)[0] or slug[:KEY_MAX]
-    if not slug or not slug[0].isalpha():
-        slug = f"sop_{slug}".strip("_")
-    return slug
+    """An ASCII id from a name, as an imported SOP's: 'Publikasi Berita (Website)' -> 'publikasi_berita_website'."""
+    return key_of(text, KEY_MAX)
 
 
 def _unique_key(s, agency_id: int, name: str, taken: set) -> str:
     base = slug_of(name)
     used = set(s.scalars(select(ProcessModel.key).where(ProcessModel.agency_id == agency_id,
                                                         ProcessModel.key.startswith(base))))
-    used |= set(taken) | TEMPLATE_IDS
-    key, n = base, 2
-    while key in used:
-        key, n = f"{base}_{n}", n + 1
-    return key
+    return fresh(base, used | set(taken) | TEMPLATE_IDS)
 
 
 def _q(ns: str, tag: str) -> str:
@@ -211,7 +202,7 @@ def template(key: str, name: str, nomor: str, lanes: list[str], agency_slug: str
     collab = _sub(root, BPMN, "collaboration", id=f"collab_{key}")
     _sub(collab, BPMN, "participant", id=f"pool_{key}", name=name, processRef=key)
     process = _sub(root, BPMN, "process", id=key, name=name, isExecutable="true")
-    identity = {prop: "" for prop in IDENTITY}
+    identity = {prop: "" for prop in PROPERTIES}
     identity.update({"sop.instansi": agency_name, "sop.nomor": nomor, "sop.nama": name})
     for prop, value in [*identity.items(), ("alur.agency", agency_slug)]:
         set_property(process, prop, value)
@@ -233,12 +224,10 @@ def template(key: str, name: str, nomor: str, lanes: list[str], agency_slug: str
 
 def _lane_ids(lanes: list[str]) -> list[str]:
     ids: list[str] = []
+    taken: set[str] = set()
     for index, lane in enumerate(lanes, 1):
         base = f"lane_{slug_of(lane)}" if re.search(r"[A-Za-z0-9]", lane) else f"lane_{index}"
-        lane_id, n = base, 2
-        while lane_id in ids:
-            lane_id, n = f"{base}_{n}", n + 1
-        ids.append(lane_id)
+        ids.append(fresh(base, taken))
     return ids
 
 

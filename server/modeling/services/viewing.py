@@ -41,7 +41,8 @@ def diff_page(alur: Alur, actor: Actor, agency: str, key: str, old: int | None, 
 def sop_rows(catalog: dict) -> list[dict]:
     """The SOP's rows (its tasks with a Kegiatan) in the order of their No as printed."""
     steps = list((catalog.get("steps") or {}).values())
-    rows = [{"element_id": step.get("element_id"), "no": step.get("no") or "", "name": step.get("name") or "",
+    rows = [{"element_id": step.get("element_id"), "no": step.get("no") or "",
+             "no_cetak": step.get("no_cetak") or step.get("no") or "", "name": step.get("name") or "",
              "kegiatan": step.get("kegiatan") or step.get("name") or "", "waktu": step.get("waktu") or "",
              "lane": step.get("lane") or ""} for step in steps]
     return sorted(rows, key=lambda row: sop_order(row["no"]))  # stable: unnumbered rows keep their order

@@ -1,15 +1,17 @@
 // The "SOP" properties provider: a task's SOP row, interpretation marks, forms, a gateway's
-// decision and the SOP's identity block, over Alur's extension properties.
+// decision, the SOP's identity block and what the printed SOP sheet keeps (headings, labels,
+// list styles, documents of several processes, terminator rows), over Alur's extension properties.
 import { useEffect, useState } from "@bpmn-io/properties-panel/preact/hooks";
 import {
-  Group, TextAreaEntry, TextFieldEntry, isTextAreaEntryEdited, isTextFieldEntryEdited,
+  CheckboxEntry, Group, SelectEntry, TextAreaEntry, TextFieldEntry, isSelectEntryEdited,
+  isTextAreaEntryEdited, isTextFieldEntryEdited,
 } from "@bpmn-io/properties-panel";
 import { useService } from "bpmn-js-properties-panel";
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 
 import { FormEditorEntry } from "./FormEditor.js";
 import {
-  allProperties, getProperty, isMarker, readCondition, setProperties, sopObject,
+  allProperties, getProperty, hasProperty, isMarker, readCondition, setProperties, sopObject,
 } from "./props.js";
 
 export const IDENTITY_FIELDS = [
@@ -19,7 +21,9 @@ export const IDENTITY_FIELDS = [
   ["sop.tanggal_pembuatan", "Date made"],
   ["sop.tanggal_revisi", "Date revised"],
   ["sop.tanggal_efektif", "Effective date"],
-  ["sop.disahkan_oleh", "Approved by", true],
+  ["sop.disahkan_oleh", "Approved by (position)", true],
+  ["sop.disahkan_oleh.nama", "Signer's name"],
+  ["sop.disahkan_oleh.nip", "Signer's NIP"],
   ["sop.dasar_hukum", "Legal basis", true],
   ["sop.kualifikasi_pelaksana", "Implementer qualifications", true],
   ["sop.keterkaitan", "Related SOPs", true],
@@ -30,16 +34,40 @@ export const IDENTITY_FIELDS = [
   ["alur.eskalasi", "Escalation to (lane)"],
 ];
 
+// The identity fields printed with a label (sop.instansi is the letterhead: none), by the
+// property's name without "sop.", and the multi-line ones that may be printed as a list.
+const LABELLED = IDENTITY_FIELDS.filter(([name]) => name.startsWith("sop.") && name !== "sop.instansi"
+  && !name.startsWith("sop.disahkan_oleh."));
+const IDENTITY_LISTS = new Set(["sop.dasar_hukum", "sop.kualifikasi_pelaksana", "sop.keterkaitan",
+  "sop.peralatan_perlengkapan", "sop.peringatan", "sop.pencatatan_pendataan"]);
+
 const SOP_ROW = [
   ["sop.no", "No", false, "No as printed in the SOP"],
+  ["sop.no.cetak", "No as printed, if different", false,
+    "Only where the SOP prints another number than No (e.g. a second row 5)"],
   ["kegiatan", "Kegiatan", true, "Activity, full text (the shape shows the short name)"],
-  ["sop.kelengkapan", "Kelengkapan", true],
+  ["sop.kelengkapan", "Kelengkapan", true, "One item per line"],
+  ["sop.daftar.kelengkapan", "Kelengkapan"],
   ["sop.waktu", "Waktu", false, "Time standard in the SOP's words, e.g. 1 hari"],
+  ["sop.daftar.waktu", "Waktu"],
   ["sop.waktu.kode", "Waktu code"],
   ["sop.waktu.acuan", "Waktu reference", false, "For H+n/H-n: a date field, or selesai:<element id>"],
-  ["sop.output", "Output", true],
-  ["sop.keterangan", "Keterangan", true],
+  ["sop.output", "Output", true, "One item per line"],
+  ["sop.daftar.output", "Output"],
+  ["sop.keterangan", "Keterangan", true, "One item per line"],
+  ["sop.daftar.keterangan", "Keterangan"],
 ];
+
+// The table's headings as printed (empty: the standard heading).
+const HEADINGS = [
+  ["no", "No"], ["kegiatan", "Kegiatan"], ["pelaksana", "Pelaksana"], ["mutu_baku", "Mutu Baku"],
+  ["kelengkapan", "Kelengkapan"], ["waktu", "Waktu"], ["output", "Output"], ["keterangan", "Keterangan"],
+];
+
+const LIST_STYLES = [
+  ["", "Plain lines"], ["angka", "Numbered (1. 2. 3.)"], ["strip", "Dashes (- item)"], ["huruf", "Letters (a. b. c.)"],
+];
+const WHOLE = /^[1-9][0-9]*$/;
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -120,11 +148,64 @@ export async function checkWaktu(config, kode) {
 function IdentityEntry({ element, id, name, label, multiline }) {
   const translate = useService("translate");
   const why = allProperties(element)[`alur.konfirmasi.${name}`];
+  const list = IDENTITY_LISTS.has(name);
   return (
     <div class={`alur-identity${why ? " alur-needs-confirmation" : ""}`} data-property={name}>
-      <PropertyEntry element={element} id={id} name={name} label={label} multiline={multiline} />
+      <PropertyEntry element={element} id={id} name={name} label={label} multiline={multiline}
+        description={list ? "One item per line" : undefined} />
       {why ? <p class="alur-confirm" role="note">⚠ {translate("Agency must confirm: {why}", { why })}</p> : null}
+      {list ? <ListStyleEntry element={element} id={`alur-sop-daftar-${name.slice(4)}`} field={name.slice(4)}
+        label={label} /> : null}
     </div>
+  );
+}
+
+/** How a multi-line value is printed: sop.daftar.<field> = angka | strip | huruf, or plain lines. */
+function ListStyleEntry({ element, id, field, label }) {
+  const translate = useService("translate");
+  const commandStack = useService("commandStack");
+  const name = `sop.daftar.${field}`;
+  return (
+    <SelectEntry element={element} id={id} label={translate("{field}: list style", { field: translate(label) })}
+      getValue={() => getProperty(element, name)}
+      getOptions={() => LIST_STYLES.map(([value, text]) => ({ value, label: translate(text) }))}
+      setValue={(value) => setProperties(commandStack, element, { properties: { [name]: value || "" } })} />
+  );
+}
+
+/** The Keterangan heading, and whether the sheet has that column at all (an empty
+ * sop.kolom.keterangan says it has not; a missing one prints the standard heading). */
+function KeteranganColumnEntry({ element, id }) {
+  const translate = useService("translate");
+  const commandStack = useService("commandStack");
+  const absent = hasProperty(element, "sop.kolom.keterangan") && !getProperty(element, "sop.kolom.keterangan");
+  return (
+    <div class="alur-keterangan-column">
+      <CheckboxEntry element={element} id={`${id}-ada`} label={translate("The table has a Keterangan column")}
+        getValue={() => !absent}
+        setValue={(present) => setProperties(commandStack, element, present
+          ? { properties: { "sop.kolom.keterangan": "" } }
+          : { properties: { "sop.kolom.keterangan": "" }, keepEmpty: ["sop.kolom.keterangan"] })} />
+      {absent ? null : <PropertyEntry element={element} id={id} name="sop.kolom.keterangan"
+        label={translate("Heading: {column}", { column: translate("Keterangan") })}
+        description="Empty: the standard heading" />}
+    </div>
+  );
+}
+
+function TableNumberEntry({ element, id }) {
+  const translate = useService("translate");
+  const commandStack = useService("commandStack");
+  const debounce = useService("debounceInput");
+  return (
+    <TextFieldEntry element={element} id={id} debounce={debounce} label={translate("Table number in the document")}
+      description={translate("1, 2, ...: processes with the same document and number form one table")}
+      validate={(value) => (value && !WHOLE.test(value.trim()) ? translate("A table number is a whole number from 1.") : null)}
+      getValue={() => getProperty(element, "sop.dokumen.tabel")}
+      setValue={(value, error) => {
+        if (error) return;
+        setProperties(commandStack, element, { properties: { "sop.dokumen.tabel": (value || "").trim() } });
+      }} />
   );
 }
 
@@ -198,6 +279,10 @@ SopPropertiesProvider.prototype.getGroups = function (element) {
     const added = [];
     const rowEntry = ([name, label, multiline, description]) => {
       if (name === "sop.waktu.kode") return entry("alur-sop-waktu-kode", WaktuKodeEntry, { element });
+      if (name.startsWith("sop.daftar.")) {
+        return entry(`alur-${name.replace(/\./g, "-")}`, ListStyleEntry,
+          { element, field: name.slice("sop.daftar.".length), label }, isSelectEntryEdited);
+      }
       return entry(`alur-${name.replace(/\./g, "-")}`, PropertyEntry,
         { element, name, label, multiline, description }, multiline ? isTextAreaEntryEdited : isTextFieldEntryEdited);
     };
@@ -219,8 +304,43 @@ SopPropertiesProvider.prototype.getGroups = function (element) {
     if (is(sop, "bpmn:Process") && (is(element, "bpmn:Process") || is(element, "bpmn:Participant"))) {
       added.push({
         id: "alur-identity", label: translate("SOP identity"), component: Group,
-        entries: IDENTITY_FIELDS.map(([name, label, multiline]) => entry(`alur-${name.replace(/\./g, "-")}`,
-          IdentityEntry, { element, name, label, multiline }, multiline ? isTextAreaEntryEdited : isTextFieldEntryEdited)),
+        entries: [
+          ...IDENTITY_FIELDS.map(([name, label, multiline]) => entry(`alur-${name.replace(/\./g, "-")}`,
+            IdentityEntry, { element, name, label, multiline }, multiline ? isTextAreaEntryEdited : isTextFieldEntryEdited)),
+          ...LABELLED.map(([name, label]) => entry(`alur-sop-label-${name.slice(4)}`, PropertyEntry, {
+            element, name: `sop.label.${name.slice(4)}`,
+            label: translate("Label as printed: {field}", { field: translate(label) }),
+            description: "Empty: the standard label",
+          })),
+        ],
+      });
+      added.push({
+        id: "alur-sheet", label: translate("SOP sheet"), component: Group,
+        entries: [
+          entry("alur-sop-judul_tabel", PropertyEntry, {
+            element, name: "sop.judul_tabel", label: "Table title", description: "Printed above the table (optional)",
+          }),
+          ...HEADINGS.filter(([key]) => key !== "keterangan").map(([key, heading]) => entry(`alur-sop-kolom-${key}`,
+            PropertyEntry, {
+              element, name: `sop.kolom.${key}`, label: translate("Heading: {column}", { column: translate(heading) }),
+              description: "Empty: the standard heading",
+            })),
+          entry("alur-sop-kolom-keterangan", KeteranganColumnEntry, { element }),
+          entry("alur-sop-dokumen", PropertyEntry, {
+            element, name: "sop.dokumen", label: "Document",
+            description: "The same id on every process of one SOP document, e.g. nomporejo-produksi-konten",
+          }),
+          entry("alur-sop-dokumen-tabel", TableNumberEntry, { element }),
+        ],
+      });
+    }
+    if (is(element, "bpmn:StartEvent") || is(element, "bpmn:EndEvent")) {
+      added.push({
+        id: "alur-sheet", label: translate("SOP sheet"), component: Group,
+        entries: [entry("alur-sop-baris", PropertyEntry, {
+          element, name: "sop.baris", label: "Terminator row",
+          description: "The No of the row whose band holds this terminator; empty: a row of its own",
+        })],
       });
     }
     if ((is(element, "bpmn:FlowNode") || is(element, "bpmn:SequenceFlow")) && !isMarker(element)) {

@@ -3,7 +3,8 @@
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 
 // Mutu Baku cells stay in the file with an empty value when cleared (the SOP lint asks for them);
-// other properties are removed.
+// other properties are removed, unless the command names them in `keepEmpty` (an empty
+// sop.kolom.keterangan says "no Keterangan column", which a missing one does not).
 const KEEP_EMPTY = new Set(["sop.kelengkapan", "sop.waktu", "sop.waktu.kode", "sop.output"]);
 export const FORM_FILE = "formJsonSchemaFilename";
 
@@ -64,8 +65,8 @@ export function markerOf(elementRegistry, task) {
 }
 
 /**
- * Command "alur.properties.set": {element, properties: {name: value|""}, form?: string|null}.
- * Sets or clears SOP properties and the embedded form, creating extensionElements and
+ * Command "alur.properties.set": {element, properties: {name: value|""}, form?: string|null,
+ * keepEmpty?: [name]}. Sets or clears SOP properties and the embedded form, creating extensionElements and
  * spiffworkflow:properties when missing; keeps a task's tenggat marker in step with its
  * sop.waktu.kode. Every change is a nested bpmn-js command: one undo step for the whole batch.
  */
@@ -75,7 +76,8 @@ export function AlurPropertiesHandler(injector) {
 AlurPropertiesHandler.$inject = ["injector"];
 
 AlurPropertiesHandler.prototype.preExecute = function (context) {
-  const { element, properties = {}, form, documentation } = context;
+  const { element, properties = {}, form, documentation, keepEmpty = [] } = context;
+  const keep = (name) => KEEP_EMPTY.has(name) || keepEmpty.includes(name);
   const modeling = this._injector.get("modeling");
   const bpmnFactory = this._injector.get("bpmnFactory");
   const bo = sopObject(element);
@@ -92,8 +94,8 @@ AlurPropertiesHandler.prototype.preExecute = function (context) {
   const names = Object.keys(properties);
   if (names.length) {
     let container = propertiesOf(element);
-    const wanted = names.filter((n) => properties[n] !== "" || KEEP_EMPTY.has(n) || findProperty(element, n));
-    if (!container && names.some((n) => properties[n] !== "" || KEEP_EMPTY.has(n))) {
+    const wanted = names.filter((n) => properties[n] !== "" || keep(n) || findProperty(element, n));
+    if (!container && names.some((n) => properties[n] !== "" || keep(n))) {
       const ext = ensureExtensions();
       container = bpmnFactory.create("spiffworkflow:Properties", { properties: [] });
       container.$parent = ext;
@@ -105,7 +107,7 @@ AlurPropertiesHandler.prototype.preExecute = function (context) {
       for (const name of wanted) {
         const value = properties[name] == null ? "" : String(properties[name]);
         const existing = list.find((p) => p.name === name);
-        if (existing && value === "" && !KEEP_EMPTY.has(name)) {
+        if (existing && value === "" && !keep(name)) {
           list = list.filter((p) => p !== existing);
           listChanged = true;
         } else if (existing) {
