@@ -35,10 +35,12 @@ def get(alur: Alur, actor: Actor, key: str, agency: str | None = None) -> dict:
     from the active version (revision 0) when nobody saved one yet."""
     with alur.db.transaction() as s:
         model, _ = owned_model(s, actor, key, agency)
-        return _current(s, model.id)
+        return current(s, model.id)
 
 
-def _current(s, model_id: int) -> dict:
+def current(s, model_id: int) -> dict:
+    """The model's draft, or one made from its active version (revision 0), read in the caller's
+    transaction after the caller asked the access policy (the draft's sheet reads it this way)."""
     row = s.execute(select(ProcessDraft, User.display_name).outerjoin(User, User.id == ProcessDraft.saved_by_id)
                     .where(ProcessDraft.process_model_id == model_id)).one_or_none()
     if row is not None:
@@ -89,8 +91,8 @@ def save(alur: Alur, actor: Actor, key: str, data: bytes | str, if_match: str | 
         except IntegrityError:  # the first save of this draft, made by someone else just now
             pass
     with alur.db.transaction() as s:
-        current = _current(s, model_id)
-    raise _conflict(current, tz)
+        latest = current(s, model_id)
+    raise _conflict(latest, tz)
 
 
 def start_from_version(alur: Alur, actor: Actor, key: str, number: int, if_match: str | None,

@@ -22,6 +22,7 @@ from ...sop.sheet.html import render_html
 from ...sop.sheet.model import document_key, sheet_of
 from ...sop.sheet.pdf import render_pdf
 from . import drafts
+from .lookup import owned_model
 from .versions import find_version
 
 _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
@@ -64,10 +65,9 @@ def draft_sheet(alur: Alur, actor: Actor, key: str, fmt: str, *, agency: str | N
                 as_signed: bool = False) -> Document:
     """The draft's sheet (or the active version's, when nobody saved a draft): process owners only."""
     _check_format(fmt)
-    xml = drafts.get(alur, actor, key, agency)["xml"]
     with alur.db.transaction() as s:
-        model, _ = model_for(s, actor, key, "model.edit", agency)
-        diagrams = _document(s, model, xml, key)
+        model, _ = owned_model(s, actor, key, agency)
+        diagrams = _document(s, model, drafts.current(s, model.id)["xml"], key)
     return _render(diagrams, fmt, as_signed, f"SOP-{key}-draf")
 
 
